@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The modules follow the one-way flow of docs/architecture.md:
+// CivicSyntax → CivicCheck → CivicStore → CivicRuntime → Civic → CivicCLI.
+let package = Package(
+    name: "Civic",
+    products: [
+        .library(name: "Civic", targets: ["Civic"]),
+        .executable(name: "civic", targets: ["CivicCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "CivicSyntax"),
+        .target(name: "CivicCheck", dependencies: ["CivicSyntax"]),
+        .target(name: "CivicStore", dependencies: ["CivicSyntax", "CivicCheck"]),
+        .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore"]),
+        .target(name: "Civic", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CivicRuntime"]),
+        .executableTarget(
+            name: "CivicCLI",
+            dependencies: ["Civic", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CivicSyntaxTests", dependencies: ["CivicSyntax"]),
+        .testTarget(name: "CivicCheckTests", dependencies: ["CivicCheck"]),
+        .testTarget(name: "CivicRuntimeTests", dependencies: ["CivicRuntime"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Civic"]),
+        .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
+    ]
+)

@@ -1,0 +1,111 @@
+import CivicSyntax
+
+/// The first pass: what a file declares (functions, entities, events,
+/// accounts), gathered before any statement is checked, so that a function
+/// can call one declared below it and a rule can name any entity.
+extension Checker {
+    func declare(_ statements: [Stmt]) {
+        var declaredTypes: [(Identifier, [FieldDecl], EntitySchema.Kind)] = []
+        for statement in statements {
+            switch statement.kind {
+            case .function(let name, let parameters, let body):
+                if let existing = functionIndex[name.name] {
+                    error("the function '\(name.name)' is already defined at line \(line(of: functions[existing].span))",
+                          at: name.span, hint: "give one of them another name")
+                    continue
+                }
+                functionIndex[name.name] = functions.count
+                functions.append(FunctionInfo(name: name.name, parameters: parameters, body: body,
+                                              slotCount: parameters.count, span: name.span))
+            case .entity(let name, let fields):
+                if declareType(name, fields, kind: .entity) { declaredTypes.append((name, fields, .entity)) }
+            case .event(let name, let fields):
+                if declareType(name, fields, kind: .event) { declaredTypes.append((name, fields, .event)) }
+            default:
+                break
+            }
+        }
+        // Field types are resolved once every type of the file is known.
+        for (name, fields, kind) in declaredTypes {
+            for (i, field) in fields.enumerated() {
+                let type = resolveType(field.type)
+                if kind == .entity { schema.entities[name.name]?.fields[i].type = type } else { schema.events[name.name]?.fields[i].type = type }
+            }
+        }
+        for statement in statements {
+            if case .account(let name, let holder, _) = statement.kind {
+                guard schema.entities[holder.name] != nil else {
+                    error("unknown entity '\(holder.name)'", at: holder.span,
+                          hint: Suggestions.hint(for: holder.name, in: schema.entities.keys)
+                            ?? "declare it with 'entity \(holder.name) { ... }'")
+                    continue
+                }
+                if let existing = schema.accounts.first(where: { $0.name == name.name && $0.holder == holder.name }) {
+                    error("the account '\(name.name)' of \(holder.name) is already declared at line \(line(of: existing.span))",
+                          at: name.span)
+                    continue
+                }
+                if schema.entities[holder.name]?.field(name.name) != nil {
+                    error("\(holder.name) already has a field named '\(name.name)'", at: name.span,
+                          hint: "an account adds a field to its holder; choose another account name")
+                    continue
+                }
+                schema.accounts.append(AccountSchema(name: name.name, holder: holder.name, span: name.span))
+            }
+        }
+    }
+
+    /// Registers an entity or event with its fields (types still unknown); false if it cannot be.
+    func declareType(_ name: Identifier, _ fields: [FieldDecl], kind: EntitySchema.Kind) -> Bool {
+        if let existing = schema.type(named: name.name) {
+            error("'\(name.name)' is already declared at line \(line(of: existing.span))", at: name.span)
+            return false
+        }
+        if CivicType.builtin(named: name.name) != nil {
+            error("'\(name.name)' is the name of a built-in type", at: name.span, hint: "choose another name")
+            return false
+        }
+        var declared: [FieldSchema] = []
+        for field in fields {
+            declared.append(FieldSchema(name: field.name.name, type: .any, isKey: field.isKey, isPrivate: field.isPrivate,
+                                        defaultValue: field.defaultValue, span: field.name.span))
+        }
+        if fields.filter(\.isKey).count > 1, let second = fields.filter(\.isKey).dropFirst().first {
+            error("\(name.name) has more than one key field", at: second.name.span,
+                  hint: "an entity has one key; remove 'key' from all but one field")
+        }
+        if kind == .event {
+            for implicit in ["id", "at"] where fields.contains(where: { $0.name.name == implicit }) {
+                if let f = fields.first(where: { $0.name.name == implicit }) {
+                    error("every event has the field '\(implicit)' already", at: f.name.span,
+                          hint: "remove this field; '\(implicit)' is given in 'emit' or made for you")
+                }
+            }
+            declared.append(FieldSchema(name: "id", type: .text, isKey: true, isPrivate: false, defaultValue: nil, span: name.span))
+            declared.append(FieldSchema(name: "at", type: .time, isKey: false, isPrivate: false, defaultValue: nil, span: name.span))
+        }
+        let schemaEntry = EntitySchema(name: name.name, kind: kind, fields: declared, span: name.span)
+        if kind == .entity { schema.entities[name.name] = schemaEntry } else { schema.events[name.name] = schemaEntry }
+        schema.order.append(name.name)
+        return true
+    }
+
+    /// The type a declaration names.
+    func resolveType(_ ref: TypeRef) -> CivicType {
+        switch ref {
+        case .list(let element, _):
+            return .list(resolveType(element))
+        case .named(let id):
+            if let builtin = CivicType.builtin(named: id.name) { return builtin }
+            if let e = schema.entities[id.name] { return e.type }
+            if schema.events[id.name] != nil {
+                error("a field cannot hold an event ('\(id.name)')", at: id.span)
+                return .any
+            }
+            error("unknown type '\(id.name)'", at: id.span,
+                  hint: Suggestions.hint(for: id.name, in: CivicType.builtinNames + schema.typeNames)
+                    ?? "the types are Text, Number, Bool, Date, Time, Duration, or an entity declared with 'entity'")
+            return .any
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import CivicSyntax
+
+/// Checking the statements that govern a community: data, accounts, rules,
+/// programmes, catalogue, split, assignment, escalation and tests.
+extension Checker {
+    func checkGovernance(_ statement: Stmt) {
+        switch statement.kind {
+        case .entity(let name, let fields), .event(let name, let fields):
+            requireTopLevel(statement, "declarations of '\(name.name)'")
+            for field in fields {
+                guard let value = field.defaultValue else { continue }
+                let t = checkExpr(value)
+                if let declared = schema.type(named: name.name)?.field(field.name.name)?.type, !t.mayBe(declared), t != .none {
+                    error("the default of '\(field.name.name)' must be \(declared.withArticle), found \(t.withArticle)", at: value.span)
+                }
+            }
+        case .account(_, _, let options):
+            requireTopLevel(statement, "an account")
+            for option in options {
+                switch option {
+                case .expireAfter(let e, _): require(e, checkExpr(e), is: .duration, "the time after 'expire after'", hint: "write 'expire after 2 years'")
+                case .atMost(let e, _): require(e, checkExpr(e), is: .number, "the amount after 'at most'")
+                case .atLeast(let e, _): require(e, checkExpr(e), is: .number, "the amount after 'at least'")
+                }
+            }
+        case .use(let path):
+            require(path, checkExpr(path), is: .text, "the file after 'use'")
+        case .load(let entity, let path):
+            requireEntity(entity)
+            require(path, checkExpr(path), is: .text, "the file after 'from'")
+        case .update(let target, let fields):
+            let t = checkExpr(target)
+            if case .entity(let name) = t, let e = schema.entities[name] {
+                for f in fields {
+                    let ft = checkExpr(f.value)
+                    guard let declared = e.field(f.name.name) else {
+                        error("\(name) has no field '\(f.name.name)'", at: f.name.span,
+                              hint: Suggestions.hint(for: f.name.name, in: e.fields.map(\.name)))
+                        continue
+                    }
+                    if declared.isKey { error("the key '\(declared.name)' of \(name) cannot be changed", at: f.name.span) }
+                    if !ft.mayBe(declared.type), ft != .none {
+                        error("the field '\(f.name.name)' of \(name) holds \(declared.type.withArticle), found \(ft.withArticle)", at: f.value.span)
+                    }
+                }
+            } else {
+                if t != .any { error("'update' changes a stored row, found \(t.withArticle)", at: target.span) }
+                for f in fields { checkExpr(f.value) }
+            }
+        case .remove(let target):
+            checkExpr(target)
+        case .award(let amount, let account, let holder, let reason), .charge(let amount, let account, let holder, let reason):
+            require(amount, checkExpr(amount), is: .number, "the amount")
+            checkAccountHolder(account, holder)
+            if let reason { require(reason, checkExpr(reason), is: .text, "the reason after 'for'") }
+        case .transfer(let amount, let account, let from, let to, let reason):
+            require(amount, checkExpr(amount), is: .number, "the amount")
+            checkAccountHolder(account, from)
+            checkAccountHolder(account, to)
+            if let reason { require(reason, checkExpr(reason), is: .text, "the reason after 'for'") }
+        case .rule(let name, let event, let variable, let condition, let body):
+            requireTopLevel(statement, "a rule")
+            require(name, checkExpr(name), is: .text, "a rule's name")
+            guard let e = schema.events[event.name] else {
+                error("unknown event '\(event.name)'", at: event.span,
+                      hint: Suggestions.hint(for: event.name, in: schema.events.keys) ?? "declare it with 'event \(event.name) { ... }'")
+                return
+            }
+            let size = inFrame("rule", isFunction: false) {
+                declareVariable(variable, type: e.type, constant: true)
+                if let condition { requireBool(condition, checkExpr(condition), "the condition after 'when'") }
+                inRule = true
+                checkBlock(body, newScope: false)
+                inRule = false
+            }
+            frameSizes[statement.span] = size
+        case .cap(let amount, let period), .budget(let amount, let period):
+            if !inRule {
+                error("'cap' and 'budget' belong inside a rule", at: statement.span)
+            }
+            require(amount, checkExpr(amount), is: .number, "the amount")
+            checkPeriod(period)
+        case .emit(let type, let fields):
+            guard schema.events[type.name] != nil else {
+                for f in fields { checkExpr(f.value) }
+                error("unknown event '\(type.name)'", at: type.span,
+                      hint: Suggestions.hint(for: type.name, in: schema.events.keys) ?? "declare it with 'event \(type.name) { ... }'")
+                return
+            }
+            _ = checkConstruct(type, fields)
+        case .programme(let name, let options):
+            requireTopLevel(statement, "a programme")
+            require(name, checkExpr(name), is: .text, "a programme's name")
+            for option in options {
+                switch option {
+                case .category(let e, _): require(e, checkExpr(e), is: .text, "the category")
+                case .eligible(let e, _): checkExpr(e)
+                case .capacity(let e, _): require(e, checkExpr(e), is: .number, "the capacity")
+                }
+            }
+        case .enrol(let who, let programme), .withdraw(let who, let programme):
+            checkExpr(who)
+            require(programme, checkExpr(programme), is: .text, "the programme")
+        case .catalogue(let account, let items):
+            requireTopLevel(statement, "a catalogue")
+            if !schema.accounts.contains(where: { $0.name == account.name }) {
+                error("unknown account '\(account.name)'", at: account.span,
+                      hint: Suggestions.hint(for: account.name, in: schema.accounts.map(\.name)) ?? "declare it with 'account \(account.name) of ENTITY'")
+            }
+            for item in items {
+                require(item.name, checkExpr(item.name), is: .text, "an item's name")
+                require(item.cost, checkExpr(item.cost), is: .number, "the cost")
+                if let s = item.stock { require(s, checkExpr(s), is: .number, "the stock") }
+                if let l = item.limit { require(l, checkExpr(l), is: .number, "the limit") }
+                if let p = item.limitPeriod { checkPeriod(p) }
+            }
+        case .redeem(let item, let holder):
+            require(item, checkExpr(item), is: .text, "the item")
+            checkExpr(holder)
+        case .split(let name, let lines):
+            requireTopLevel(statement, "a split")
+            require(name, checkExpr(name), is: .text, "a split's name")
+            for line in lines {
+                switch line {
+                case .share(let share, let party, _):
+                    require(share, checkExpr(share), is: .number, "a share")
+                    require(party, checkExpr(party), is: .text, "a party")
+                case .roundTo(let unit, _):
+                    require(unit, checkExpr(unit), is: .number, "the unit after 'round to'")
+                }
+            }
+        case .assignment(let entity, let worker, let condition, let options):
+            requireEntity(entity)
+            requireEntity(worker)
+            if let condition, let w = schema.entities[worker.name] {
+                rows.append(w.type)
+                requireBool(condition, checkExpr(condition), "the condition after 'where'")
+                rows.removeLast()
+            }
+            if let e = schema.entities[entity.name] {
+                rows.append(e.type)
+                for option in options {
+                    switch option {
+                    case .weight(let x, _): require(x, checkExpr(x), is: .number, "the weight")
+                    case .together(let x, _): checkExpr(x)
+                    case .atMost(let x, _):
+                        rows.removeLast()
+                        require(x, checkExpr(x), is: .number, "the number after 'at most'")
+                        rows.append(e.type)
+                    }
+                }
+                rows.removeLast()
+            }
+        case .escalate(let event, let lines):
+            requireTopLevel(statement, "an escalation")
+            guard let e = schema.events[event.name] else {
+                error("unknown event '\(event.name)'", at: event.span,
+                      hint: Suggestions.hint(for: event.name, in: schema.events.keys))
+                return
+            }
+            for line in lines {
+                switch line {
+                case .after(let d, let level, _):
+                    require(d, checkExpr(d), is: .duration, "the time after 'after'")
+                    require(level, checkExpr(level), is: .text, "the level")
+                case .until(let field, _):
+                    if e.field(field.name) == nil {
+                        error("\(event.name) has no field '\(field.name)'", at: field.span,
+                              hint: Suggestions.hint(for: field.name, in: e.fields.map(\.name)))
+                    }
+                }
+            }
+        case .test(let name, let body):
+            requireTopLevel(statement, "a test")
+            require(name, checkExpr(name), is: .text, "a test's name")
+            let size = inFrame("test", isFunction: false) {
+                inTest = true
+                checkBlock(body, newScope: false)
+                inTest = false
+            }
+            frameSizes[statement.span] = size
+        case .expect(let condition):
+            requireBool(condition, checkExpr(condition), "what 'expect' checks")
+        case .clock(let time):
+            let t = checkExpr(time)
+            if !t.mayBe(.time), !t.mayBe(.date) {
+                error("'clock' needs a Time, as in 2026-11-02T09:00, found \(t.withArticle)", at: time.span)
+            }
+        case .advance(let duration):
+            require(duration, checkExpr(duration), is: .duration, "the time after 'advance'", hint: "write 'advance 1 month'")
+        case .explain(let inner):
+            checkStatement(inner)
+        default:
+            break
+        }
+    }
+
+    func requireTopLevel(_ statement: Stmt, _ what: String) {
+        if frame != nil || scope !== globals {
+            error("\(what) must be at the top level of a file, not inside a block", at: statement.span)
+        }
+    }
+
+    func requireEntity(_ id: Identifier) {
+        if schema.entities[id.name] == nil {
+            error("unknown entity '\(id.name)'", at: id.span,
+                  hint: Suggestions.hint(for: id.name, in: schema.entities.keys) ?? "declare it with 'entity \(id.name) { ... }'")
+        }
+    }
+
+    func checkPeriod(_ period: PeriodRef) {
+        if CalendarPeriod(rawValue: period.name.name) == nil {
+            error("'\(period.name.name)' is not a period", at: period.name.span,
+                  hint: Suggestions.hint(for: period.name.name, in: CalendarPeriod.allCases.map(\.rawValue)) ?? "use day, week, month or year")
+        }
+    }
+
+    func checkAccountHolder(_ account: Identifier, _ holder: Expr) {
+        let t = checkExpr(holder)
+        let known = schema.accounts.filter { $0.name == account.name }
+        if known.isEmpty {
+            error("unknown account '\(account.name)'", at: account.span,
+                  hint: Suggestions.hint(for: account.name, in: schema.accounts.map(\.name)) ?? "declare it with 'account \(account.name) of ENTITY'")
+            return
+        }
+        if case .entity(let name) = t, !known.contains(where: { $0.holder == name }) {
+            error("\(name) has no account '\(account.name)'", at: holder.span,
+                  hint: "the account '\(account.name)' is held by \(known.map(\.holder).joined(separator: ", "))")
+        }
+    }
+}

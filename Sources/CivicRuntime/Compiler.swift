@@ -1,0 +1,283 @@
+import CivicSyntax
+import CivicCheck
+
+/// A program ready to run: its top-level statements compiled to closures.
+public struct CompiledProgram {
+    let main: Exec
+    public let globalCount: Int
+
+    /// Runs the top-level statements on a machine.
+    public func run(on machine: Machine) throws(RuntimeError) {
+        if machine.globals.count < globalCount {
+            machine.globals += Array(repeating: .none, count: globalCount - machine.globals.count)
+        }
+        _ = try main(machine)
+    }
+}
+
+/// A function's compiled body, filled in after every function has a box,
+/// so that functions can call each other in any order.
+final class CompiledFunction {
+    let name: String
+    let parameterCount: Int
+    let slotCount: Int
+    var body: Exec = { _ in .normal }
+
+    init(name: String, parameterCount: Int, slotCount: Int) {
+        self.name = name
+        self.parameterCount = parameterCount
+        self.slotCount = slotCount
+    }
+}
+
+/// The compiler: checked program → closures.
+///
+/// Every name was resolved by the checker, so compiled code reads slots by
+/// number; where the checker knew the operand types, the compiled code does
+/// the arithmetic directly instead of asking what the values are.
+public struct Compiler {
+    let program: CheckedProgram
+    var functions: [CompiledFunction]
+    var diagnostics: [Diagnostic] = []
+    /// How many queries enclose the expression being compiled: the index of
+    /// the row its clauses read (the checker counts the same way).
+    var queryDepth = 0
+
+    init(program: CheckedProgram) {
+        self.program = program
+        self.functions = program.functions.map {
+            CompiledFunction(name: $0.name, parameterCount: $0.parameters.count, slotCount: $0.slotCount)
+        }
+    }
+
+    /// Compiles the given statements (by default, every file of the program)
+    /// with every function of the program.
+    public static func compile(_ program: CheckedProgram, statements: [Stmt]? = nil) -> Result<CompiledProgram, DiagnosticList> {
+        var compiler = Compiler(program: program)
+        for (i, f) in program.functions.enumerated() {
+            compiler.functions[i].body = compiler.block(f.body)
+        }
+        let main = compiler.block(statements ?? program.files.flatMap(\.statements))
+        if !compiler.diagnostics.isEmpty {
+            return .failure(DiagnosticList(compiler.diagnostics))
+        }
+        return .success(CompiledProgram(main: main, globalCount: program.globalCount))
+    }
+
+    mutating func unsupported(_ what: String, _ span: Span, hint: String? = nil) {
+        diagnostics.append(.error("\(what) is not available in this version of Civic yet", at: span, hint: hint))
+    }
+
+    // MARK: Statements
+
+    mutating func block(_ statements: [Stmt]) -> Exec {
+        let compiled = statements.compactMap { statement($0) }
+        switch compiled.count {
+        case 0: return { _ in .normal }
+        case 1: return compiled[0]
+        default:
+            return { m throws(RuntimeError) in
+                for s in compiled {
+                    let flow = try s(m)
+                    if case .normal = flow { continue }
+                    return flow
+                }
+                return .normal
+            }
+        }
+    }
+
+    /// Stores a value into a declared slot.
+    func store(_ ref: VarRef?, _ value: @escaping Eval) -> Exec {
+        switch ref {
+        case .global(let i)?:
+            return { m throws(RuntimeError) in
+                m.globals[i] = try value(m)
+                return .normal
+            }
+        case .local(let i)?:
+            return { m throws(RuntimeError) in
+                let v = try value(m)
+                m.stack[m.base &+ i] = v
+                return .normal
+            }
+        case nil:
+            return { m throws(RuntimeError) in _ = try value(m); return .normal }
+        }
+    }
+
+    mutating func statement(_ s: Stmt) -> Exec? {
+        switch s.kind {
+        case .let(let name, let value), .var(let name, let value):
+            return store(program.slots[name.span], expr(value))
+        case .assign(let target, let value):
+            return assignment(target, expr(value))
+        case .expr(let e):
+            let value = expr(e)
+            return { m throws(RuntimeError) in _ = try value(m); return .normal }
+        case .if(let branches, let otherwise):
+            return ifStatement(branches, otherwise)
+        case .for(let variable, let sequence, let body):
+            return forLoop(variable, sequence, body)
+        case .while(let condition, let body):
+            let test = boolean(condition, "the condition of 'while'")
+            let run = block(body)
+            let span = condition.span
+            return { m throws(RuntimeError) in
+                while try test(m) {
+                    try m.step(span)
+                    switch try run(m) {
+                    case .normal, .continueLoop: continue
+                    case .breakLoop: return .normal
+                    case .returned: return .returned
+                    }
+                }
+                return .normal
+            }
+        case .break:
+            return { _ in .breakLoop }
+        case .continue:
+            return { _ in .continueLoop }
+        case .return(let value):
+            guard let value else {
+                return { m in m.returnValue = .none; return .returned }
+            }
+            let v = expr(value)
+            return { m throws(RuntimeError) in
+                m.returnValue = try v(m)
+                return .returned
+            }
+        case .function:
+            return nil
+        case .print(let values):
+            let parts = values.map { expr($0) }
+            return { m throws(RuntimeError) in
+                var line = ""
+                for (i, p) in parts.enumerated() {
+                    if i > 0 { line += " " }
+                    line += try p(m).formatted(m.format)
+                }
+                m.output(line)
+                return .normal
+            }
+        case .show(let value):
+            let v = expr(value)
+            return { m throws(RuntimeError) in
+                m.output(Show.render(try v(m), m.format))
+                return .normal
+            }
+        case .expect(let condition):
+            return expectation(condition)
+        case .entity, .event, .account, .rule, .programme, .catalogue, .split, .escalate, .test, .cap, .budget:
+            // Declarations take effect through the checked program; tests run under `civic test`.
+            return nil
+        case .use:
+            unsupported("'use'", s.span); return nil
+        case .load:
+            unsupported("'load'", s.span, hint: "loading data needs the data store"); return nil
+        case .update:
+            unsupported("'update'", s.span, hint: "changing stored rows needs the data store"); return nil
+        case .remove:
+            unsupported("'remove'", s.span, hint: "removing stored rows needs the data store"); return nil
+        case .award, .charge, .transfer:
+            unsupported("changing an account", s.span); return nil
+        case .emit:
+            unsupported("'emit'", s.span); return nil
+        case .enrol, .withdraw:
+            unsupported("enrolment", s.span); return nil
+        case .redeem:
+            unsupported("'redeem'", s.span); return nil
+        case .assignment:
+            unsupported("'assign'", s.span); return nil
+        case .clock, .advance:
+            unsupported("setting the clock outside a test", s.span); return nil
+        case .explain:
+            unsupported("'explain'", s.span); return nil
+        }
+    }
+
+    mutating func ifStatement(_ branches: [(condition: Expr, body: [Stmt])], _ otherwise: [Stmt]?) -> Exec {
+        let compiled = branches.map { (boolean($0.condition, "the condition of 'if'"), block($0.body)) }
+        let elseBody = otherwise.map { block($0) }
+        if compiled.count == 1, let (test, body) = compiled.first {
+            if let elseBody {
+                return { m throws(RuntimeError) in try test(m) ? try body(m) : try elseBody(m) }
+            }
+            return { m throws(RuntimeError) in try test(m) ? try body(m) : .normal }
+        }
+        return { m throws(RuntimeError) in
+            for (test, body) in compiled where try test(m) {
+                return try body(m)
+            }
+            if let elseBody { return try elseBody(m) }
+            return .normal
+        }
+    }
+
+    mutating func forLoop(_ variable: Identifier, _ sequence: Expr, _ body: [Stmt]) -> Exec {
+        let items = expr(sequence)
+        let run = block(body)
+        let span = sequence.span
+        let set: (Machine, Value) -> Void
+        switch program.slots[variable.span] {
+        case .global(let i)?: set = { m, v in m.globals[i] = v }
+        case .local(let i)?: set = { m, v in m.stack[m.base &+ i] = v }
+        case nil: set = { _, _ in }
+        }
+        return { m throws(RuntimeError) in
+            let sequence = try items(m)
+            switch sequence {
+            case .range(let lo, let hi):
+                if lo > hi { return .normal }
+                var i = lo
+                while true {
+                    try m.step(span)
+                    set(m, .number(Number(i)))
+                    switch try run(m) {
+                    case .normal, .continueLoop: break
+                    case .breakLoop: return .normal
+                    case .returned: return .returned
+                    }
+                    if i == hi { break }
+                    i += 1
+                }
+                return .normal
+            case .list(let list):
+                for item in list {
+                    try m.step(span)
+                    set(m, item)
+                    switch try run(m) {
+                    case .normal, .continueLoop: continue
+                    case .breakLoop: return .normal
+                    case .returned: return .returned
+                    }
+                }
+                return .normal
+            default:
+                throw RuntimeError("'for' needs a list to go through, found \(sequence.typeNameWithArticle)", at: span)
+            }
+        }
+    }
+
+    /// `expect COND`: stops the run with both sides' values when it does not hold.
+    mutating func expectation(_ condition: Expr) -> Exec {
+        let span = condition.span
+        if case .binary(let op, let left, let right) = condition.kind,
+           [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op) {
+            let l = expr(left), r = expr(right)
+            let test = expr(condition)
+            return { m throws(RuntimeError) in
+                guard case .bool(let ok) = try test(m) else { return .normal }
+                if ok { return .normal }
+                let lv = try l(m), rv = try r(m)
+                throw RuntimeError("expectation failed: the left side is \(lv.literal(m.format)), the right side is \(rv.literal(m.format))",
+                                   at: span)
+            }
+        }
+        let test = boolean(condition, "what 'expect' checks")
+        return { m throws(RuntimeError) in
+            if try test(m) { return .normal }
+            throw RuntimeError("expectation failed", at: span)
+        }
+    }
+}

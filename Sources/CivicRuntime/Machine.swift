@@ -1,0 +1,71 @@
+import CivicSyntax
+
+/// The state of one run: variable slots, the rows of the queries being
+/// evaluated, the limits, and where output goes.
+///
+/// Compiled code is a tree of closures that take the machine; locals of the
+/// running function live in `stack` from `base` on, globals in `globals`.
+public final class Machine {
+    var globals: [Value]
+    var stack: [Value] = []
+    var base = 0
+    /// The current row of each query being evaluated, outermost first.
+    var rows: [Value] = []
+    /// The value of the last `return`.
+    var returnValue: Value = .none
+
+    public var limits: Limits
+    var steps = 0
+    var depth = 0
+
+    /// The time the script sees (`now()`), fixed for a run.
+    public var now: CivicTime
+    public var format: FormatOptions
+    /// Where `print` and `show` write, a line at a time.
+    public var output: (String) -> Void
+
+    public init(globalCount: Int, limits: Limits = Limits(), now: CivicTime, format: FormatOptions = FormatOptions(),
+                output: @escaping (String) -> Void) {
+        self.globals = Array(repeating: .none, count: globalCount)
+        self.limits = limits
+        self.now = now
+        self.format = format
+        self.output = output
+        self.stack.reserveCapacity(1024)
+    }
+
+    /// Counts one step (a loop turn or a call) and stops a runaway script.
+    @inline(__always)
+    func step(_ span: Span) throws(RuntimeError) {
+        steps &+= 1
+        if steps > limits.maxSteps {
+            throw RuntimeError("the script ran more than \(limits.maxSteps) steps and was stopped", at: span,
+                               hint: "look for a loop that never ends, or raise the limit with --max-steps")
+        }
+    }
+
+    var builtinEnvironment: BuiltinEnvironment {
+        BuiltinEnvironment(now: now, options: format)
+    }
+}
+
+/// How far a run may go before it is stopped.
+public struct Limits: Sendable {
+    /// Loop turns and function calls together.
+    public var maxSteps: Int
+    /// How deeply functions may call each other.
+    public var maxDepth: Int
+
+    public init(maxSteps: Int = 1_000_000_000, maxDepth: Int = 2_000) {
+        self.maxSteps = maxSteps
+        self.maxDepth = maxDepth
+    }
+}
+
+/// What a statement tells the code around it.
+enum Flow {
+    case normal, breakLoop, continueLoop, returned
+}
+
+typealias Eval = (Machine) throws(RuntimeError) -> Value
+typealias Exec = (Machine) throws(RuntimeError) -> Flow

@@ -1,0 +1,36 @@
+import CivicSyntax
+
+/// An error that stops a run: what went wrong, where, and the calls that led there.
+public struct RuntimeError: Error, Sendable {
+    public var message: String
+    public var span: Span
+    public var hint: String?
+    public var trace: [TraceEntry]
+
+    public init(_ message: String, at span: Span, hint: String? = nil, trace: [TraceEntry] = []) {
+        self.message = message
+        self.span = span
+        self.hint = hint
+        self.trace = trace
+    }
+
+    /// The error as a diagnostic, for rendering with a caret.
+    public var diagnostic: Diagnostic {
+        Diagnostic(.error, message, at: span, hint: hint, trace: trace)
+    }
+}
+
+/// An error raised by a built-in function. The call site turns it into a
+/// `RuntimeError` pointing at the argument it names (or at the whole call).
+public struct BuiltinError: Error, Sendable {
+    public var message: String
+    /// The 0-based argument the error is about, if one.
+    public var argument: Int?
+    public var hint: String?
+
+    public init(_ message: String, argument: Int? = nil, hint: String? = nil) {
+        self.message = message
+        self.argument = argument
+        self.hint = hint
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import Civic
+
+/// The conformance corpus: every `.civic` script under Tests/conformance,
+/// run by one harness.
+///
+/// In a script, `# expect: TEXT` lines give its output, in order;
+/// `# expect error: LINE:COL MESSAGE` lines give each diagnostic it must
+/// produce (all of them, in order), and `# expect hint: TEXT` after one gives
+/// that diagnostic's hint. A script with no expectations must run silently.
+/// Scripts run with the clock at 2026-11-28T09:00.
+struct Conformance {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("conformance")
+
+    static let scripts: [String] = {
+        guard let e = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".civic") }.sorted()
+    }()
+
+    struct Expectations {
+        var output: [String] = []
+        var errors: [String] = []
+        var hints: [Int: String] = [:]
+    }
+
+    static func expectations(in text: String) -> Expectations {
+        var e = Expectations()
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let hash = line.range(of: "# expect") else { continue }
+            let rest = line[hash.lowerBound...]
+            if rest.hasPrefix("# expect: ") {
+                e.output.append(String(rest.dropFirst("# expect: ".count)))
+            } else if rest == "# expect:" {
+                e.output.append("")
+            } else if rest.hasPrefix("# expect error: ") {
+                e.errors.append(String(rest.dropFirst("# expect error: ".count)))
+            } else if rest.hasPrefix("# expect hint: ") {
+                e.hints[e.errors.count - 1] = String(rest.dropFirst("# expect hint: ".count))
+            }
+        }
+        return e
+    }
+
+    @Test("conformance", arguments: scripts)
+    func script(_ name: String) throws {
+        let url = Conformance.folder.appendingPathComponent(name)
+        let data = try Data(contentsOf: url)
+        let text = String(decoding: data, as: UTF8.self)
+        let expected = Conformance.expectations(in: text)
+        let lines = OutputLines()
+        let engine = Engine(options: RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9)),
+                            output: { lines.append($0) })
+        let result = engine.run(SourceFile(name: name, bytes: [UInt8](data)))
+        let errors = result.diagnostics.map { d -> String in
+            let (line, column) = engine.sources.file(d.span.file)?.location(of: d.span.start) ?? (0, 0)
+            return "\(line):\(column) \(d.message)"
+        }
+        #expect(errors == expected.errors, "diagnostics of \(name):\n\(engine.render(result.diagnostics))")
+        for (i, hint) in expected.hints where i >= 0 && i < result.diagnostics.count {
+            #expect(result.diagnostics[i].hint == hint, "hint of error \(i + 1) in \(name)")
+        }
+        #expect(lines.all.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    == (expected.output.isEmpty && lines.all.isEmpty ? [""] : expected.output),
+                "output of \(name)")
+    }
+
+    @Test func corpusIsLarge() {
+        #expect(Conformance.scripts.count >= 150)
+    }
+}
+
+/// Output lines collected from a run.
+final class OutputLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ s: String) { lock.withLock { lines.append(s) } }
+    var all: [String] { lock.withLock { lines } }
+}

@@ -9,6 +9,26 @@ extension Compiler {
         case index(Eval, Span)
     }
 
+    /// A step with its index already worked out.
+    enum ResolvedStep {
+        case field(String, Span)
+        case index(Value, Span)
+    }
+
+    /// Works out the positions in a path before the root is taken out of its
+    /// slot, so that `xs[len(xs) - 1] = v` sees `xs` as it is.
+    static func resolve(_ steps: [PathStep], _ m: Machine) throws(RuntimeError) -> [ResolvedStep] {
+        var out: [ResolvedStep] = []
+        out.reserveCapacity(steps.count)
+        for step in steps {
+            switch step {
+            case .field(let name, let span): out.append(.field(name, span))
+            case .index(let e, let span): out.append(.index(try e(m), span))
+            }
+        }
+        return out
+    }
+
     mutating func assignment(_ target: AssignTarget, _ value: @escaping Eval) -> Exec {
         var path: [PathStep] = []
         var root = target
@@ -36,20 +56,22 @@ extension Compiler {
         case .global(let i)?:
             return { m throws(RuntimeError) in
                 let v = try value(m)
+                let path = try Compiler.resolve(steps, m)
                 var whole = m.globals[i]
                 m.globals[i] = .none
                 defer { m.globals[i] = whole }
-                try Compiler.set(&whole, steps[...], to: v, m)
+                try Compiler.set(&whole, path[...], to: v)
                 return .normal
             }
         case .local(let i)?:
             return { m throws(RuntimeError) in
                 let v = try value(m)
+                let path = try Compiler.resolve(steps, m)
                 let slot = m.base &+ i
                 var whole = m.stack[slot]
                 m.stack[slot] = .none
                 defer { m.stack[slot] = whole }
-                try Compiler.set(&whole, steps[...], to: v, m)
+                try Compiler.set(&whole, path[...], to: v)
                 return .normal
             }
         case nil:
@@ -57,7 +79,7 @@ extension Compiler {
         }
     }
 
-    static func set(_ whole: inout Value, _ steps: ArraySlice<PathStep>, to value: Value, _ m: Machine) throws(RuntimeError) {
+    static func set(_ whole: inout Value, _ steps: ArraySlice<ResolvedStep>, to value: Value) throws(RuntimeError) {
         guard let step = steps.first else {
             whole = value
             return
@@ -72,17 +94,16 @@ extension Compiler {
                 throw RuntimeError("this record has no field '\(name)'", at: span)
             }
             whole = .none
-            try set(&record.values[i], rest, to: value, m)
+            try set(&record.values[i], rest, to: value)
             whole = .record(record)
-        case .index(let index, let span):
-            let position = try index(m)
+        case .index(let position, let span):
             if case .range = whole, let items = whole.items { whole = .list(items) }
             guard case .list(var items) = whole else {
                 throw RuntimeError("only a list's items can be changed with [ ], found \(whole.typeNameWithArticle)", at: span)
             }
             let i = try Compiler.listIndex(position, count: items.count, span)
             whole = .none
-            try set(&items[i], rest, to: value, m)
+            try set(&items[i], rest, to: value)
             whole = .list(items)
         }
     }

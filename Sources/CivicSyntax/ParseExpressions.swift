@@ -129,8 +129,10 @@ extension Parser {
     // order-key = binary(5) [ "asc" | "desc" ]
     mutating func parseQueryClauses(source: Expr, _ context: Context) throws(Failure) -> Expr {
         var clauses = QueryClauses()
+        // Inside the clauses, `order by` and `limit` belong to this query, not
+        // to the last operand of the condition (brackets start afresh).
         var inner = context
-        inner.noQuery = false
+        inner.noQuery = true
         if isKeyword(.where) {
             advance()
             clauses.filter = try parseExpression(inner)
@@ -140,9 +142,7 @@ extension Parser {
             try expectKeyword(.by)
             repeat {
                 if isSymbol(.comma) { advance() }
-                var keyContext = inner
-                keyContext.noQuery = true
-                let key = try parseBinary(level: Parser.rangeLevel, keyContext)
+                let key = try parseBinary(level: Parser.rangeLevel, inner)
                 var descending = false
                 if isKeyword(.desc) { descending = true; advance() } else if isKeyword(.asc) { advance() }
                 clauses.order.append(OrderKey(expr: key, descending: descending))
@@ -150,9 +150,7 @@ extension Parser {
         }
         if isKeyword(.limit) {
             advance()
-            var limitContext = inner
-            limitContext.noQuery = true
-            clauses.limit = try parseBinary(level: Parser.rangeLevel, limitContext)
+            clauses.limit = try parseBinary(level: Parser.rangeLevel, inner)
         }
         let end = previousSpan
         return makeExpr(.query(source: source, clauses: clauses), source.span.through(end))

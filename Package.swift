@@ -24,7 +24,8 @@ let package = Package(
         ),
         .testTarget(name: "CivicSyntaxTests", dependencies: ["CivicSyntax"]),
         .testTarget(name: "CivicCheckTests", dependencies: ["CivicCheck"]),
-        .testTarget(name: "CivicRuntimeTests", dependencies: ["CivicRuntime"]),
+        .testTarget(name: "CivicStoreTests", dependencies: ["CivicStore"]),
+        .testTarget(name: "CivicRuntimeTests", dependencies: ["CivicRuntime", "CivicCheck", "CivicStore"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Civic"]),
         .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
     ]

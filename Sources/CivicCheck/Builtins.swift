@@ -112,7 +112,7 @@ extension Builtins {
         },
         BuiltinSignature(
             "split", ["text", "separator"],
-            summary: "The pieces of the text between the separators, as a List of Text; an empty separator splits into characters.",
+            summary: "The pieces of the text between the separators, as a List of Text; an empty separator splits it into characters, and an empty text gives an empty List.",
             example: #"print split("王芳,李强", ",")  # ["王芳", "李强"]"#
         ) { types in
             if let e = need("split", types, 0, nil, .text) { return e }
@@ -130,7 +130,7 @@ extension Builtins {
         },
         BuiltinSignature(
             "slice", ["text_or_list", "from", "to?"],
-            summary: "The part of a Text or List from position from (counting from 0) up to, not including, position to; positions past the end are cut to the end.",
+            summary: "The part of a Text or List from position from (counting from 0) up to, not including, position to (the end unless given); a negative position counts from the end, and a position past either end stops there.",
             example: #"print slice("张三丰", 0, 2)  # 张三"#
         ) { types in
             let t = arg(types, 0)
@@ -151,7 +151,7 @@ extension Builtins {
         },
         BuiltinSignature(
             "repeat", ["text", "times"],
-            summary: "The text written the given number of times.",
+            summary: "The text written the given number of times (0 or more).",
             example: #"print repeat("★", 3)  # ★★★"#
         ) { types in
             if let e = need("repeat", types, 0, nil, .text) { return e }
@@ -160,14 +160,14 @@ extension Builtins {
         },
         BuiltinSignature(
             "pad_left", ["text", "width", "fill?"],
-            summary: "The text made width characters long by adding fill (a space unless given) on its left.",
+            summary: "The text made width characters long by adding fill (one character, a space unless given) on its left; a longer text is kept as it is.",
             example: #"print pad_left("7", 3, "0")  # 007"#
         ) { types in
             pad("pad_left", types)
         },
         BuiltinSignature(
             "pad_right", ["text", "width", "fill?"],
-            summary: "The text made width characters long by adding fill (a space unless given) on its right.",
+            summary: "The text made width characters long by adding fill (one character, a space unless given) on its right; a longer text is kept as it is.",
             example: #"print pad_right("B3", 4, ".") + "|"  # B3..|"#
         ) { types in
             pad("pad_right", types)
@@ -181,7 +181,7 @@ extension Builtins {
         },
         BuiltinSignature(
             "number", ["text"],
-            summary: "The exact Number written in a Text, such as \"12.50\", \"-3\" or \"1_000\".",
+            summary: "The exact Number written in a Text, such as \"12.50\", \"-3\" or \"1_000\"; spaces around it do not matter, anything else is an error.",
             example: #"print number("12.50") + 1  # 13.5"#
         ) { types in
             let t = arg(types, 0)
@@ -272,15 +272,15 @@ extension Builtins {
             return .type(t)
         },
         BuiltinSignature(
-            "min", ["values..."],
-            summary: "The smallest of several values, or of the items of one List.",
+            "min", ["values..."], arity: 1...1_000,
+            summary: "The smallest of several values, or of the items of one List (which must not be empty).",
             example: #"print min(3, 1.5, 2)  # 1.5"#
         ) { types in
             extreme("min", types)
         },
         BuiltinSignature(
-            "max", ["values..."],
-            summary: "The largest of several values, or of the items of one List.",
+            "max", ["values..."], arity: 1...1_000,
+            summary: "The largest of several values, or of the items of one List (which must not be empty).",
             example: #"print max([2026-01-05, 2026-03-01])  # 2026-03-01"#
         ) { types in
             extreme("max", types)
@@ -389,7 +389,7 @@ extension Builtins {
         },
         BuiltinSignature(
             "sort", ["list", "descending?"],
-            summary: "The items of a List from smallest to largest (largest first if descending is true); equal items keep their order.",
+            summary: "The items of a List from smallest to largest (largest first if descending is true); equal items keep their order, and texts go by Unicode code point.",
             example: #"print sort([3, 1, 2], true)  # [3, 2, 1]"#
         ) { types in
             let t = arg(types, 0)
@@ -445,7 +445,7 @@ extension Builtins {
         },
         BuiltinSignature(
             "range", ["from", "to"],
-            summary: "The whole numbers from from to to, both included, as a List (the same as from..to).",
+            summary: "The whole numbers from from to to, both included, as a List: the same as from..to, and empty if from is larger.",
             example: #"print range(1, 5)  # 1..5"#
         ) { types in
             if let e = need("range", types, 0, "the start", .number) { return e }
@@ -555,21 +555,21 @@ extension Builtins {
         },
         BuiltinSignature(
             "days", ["duration"],
-            summary: "How many whole days a Duration of days, hours or minutes makes; months and years are not counted.",
+            summary: "How many whole days a Duration makes (36 hours is 1 day); a Duration of months or years is an error, as a month has no fixed length.",
             example: "print days(36 hours)  # 1"
         ) { types in
             durationPart("days", types)
         },
         BuiltinSignature(
             "hours", ["duration"],
-            summary: "How many hours a Duration of days, hours or minutes makes, exactly (90 minutes is 1.5).",
+            summary: "How many hours a Duration makes, exactly (90 minutes is 1.5); a Duration of months or years is an error.",
             example: "print hours(90 minutes)  # 1.5"
         ) { types in
             durationPart("hours", types)
         },
         BuiltinSignature(
             "minutes", ["duration"],
-            summary: "How many minutes a Duration of days, hours or minutes makes, exactly.",
+            summary: "How many minutes a Duration makes, exactly; a Duration of months or years is an error.",
             example: "print minutes(2 hours)  # 120"
         ) { types in
             durationPart("minutes", types)
@@ -618,7 +618,8 @@ extension Builtins {
         if expected == .list(.any) {
             return isList(t) ? nil : wrong(name, i, role, "a List", t)
         }
-        return t.mayBe(expected) ? nil : wrong(name, i, role, expected.withArticle, t)
+        if t.mayBe(expected) { return nil }
+        return wrong(name, i, role, expected == .bool ? "true or false" : expected.withArticle, t)
     }
 
     /// "pad_left needs a Number for the width, found a Text", with a hint

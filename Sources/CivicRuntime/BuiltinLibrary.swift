@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 import CivicCheck
 
@@ -49,238 +50,240 @@ public enum BuiltinLibrary {
 
 // MARK: - Reading arguments
 
-/// The arguments of one call, with readers that check their types and throw
-/// errors in the same words as the checker's.
-struct Arguments {
-    let name: String
-    let values: [Value]
+extension BuiltinLibrary {
+    /// The arguments of one call, with readers that check their types and throw
+    /// errors in the same words as the checker's.
+    struct Arguments {
+        let name: String
+        let values: [Value]
 
-    /// Checks the number of arguments against the signature in `Builtins.all`.
-    init(_ name: String, _ values: [Value]) throws(BuiltinError) {
-        self.name = name
-        self.values = values
-        if let arity = Builtins.all[name]?.arity, !arity.contains(values.count) {
-            let wanted: String
-            if arity.lowerBound == arity.upperBound {
-                wanted = arity.lowerBound == 0 ? "no values" : (arity.lowerBound == 1 ? "1 value" : "\(arity.lowerBound) values")
-            } else if arity.upperBound >= 1_000 {
-                wanted = arity.lowerBound == 1 ? "at least 1 value" : "at least \(arity.lowerBound) values"
-            } else if arity.upperBound == arity.lowerBound + 1 {
-                wanted = "\(arity.lowerBound) or \(arity.upperBound) values"
-            } else {
-                wanted = "\(arity.lowerBound) to \(arity.upperBound) values"
-            }
-            let signature = Builtins.all[name].map { "\(name)(\($0.parameters.joined(separator: ", ")))" } ?? name
-            throw BuiltinError("\(name) takes \(wanted), found \(values.count)", hint: "write \(signature)")
-        }
-    }
-
-    var count: Int { values.count }
-
-    /// Whether argument `i` was given.
-    func has(_ i: Int) -> Bool { i >= 0 && i < values.count }
-
-    /// Argument `i`, or none when it was not given.
-    subscript(_ i: Int) -> Value { has(i) ? values[i] : .none }
-
-    /// "pad_left needs a Number for the width, found the Text "x"".
-    func wrong(_ i: Int, _ role: String?, _ expected: String, hint: String? = nil) -> BuiltinError {
-        let value = self[i]
-        let needs = role.map { "\(name) needs \(expected) for \($0)" } ?? "\(name) needs \(expected)"
-        var hint = hint
-        if hint == nil {
-            switch value {
-            case .number, .bool, .date, .time, .duration:
-                if expected.hasPrefix("a Text") { hint = "text(...) turns \(value.typeNameWithArticle) into a Text" }
-            case .text:
-                if expected == "a Number" || expected.hasPrefix("a whole Number") {
-                    hint = "number(...) reads the Number written in a Text"
+        /// Checks the number of arguments against the signature in `Builtins.all`.
+        init(_ name: String, _ values: [Value]) throws(BuiltinError) {
+            self.name = name
+            self.values = values
+            if let arity = Builtins.all[name]?.arity, !arity.contains(values.count) {
+                let wanted: String
+                if arity.lowerBound == arity.upperBound {
+                    wanted = arity.lowerBound == 1 ? "1 argument" : "\(arity.lowerBound) arguments"
+                } else if arity.upperBound >= 1_000 {
+                    wanted = arity.lowerBound == 1 ? "at least 1 argument" : "at least \(arity.lowerBound) arguments"
+                } else if arity.upperBound == arity.lowerBound + 1 {
+                    wanted = "\(arity.lowerBound) or \(arity.upperBound) arguments"
+                } else {
+                    wanted = "\(arity.lowerBound) to \(arity.upperBound) arguments"
                 }
-            case .list, .range:
-                if expected == "a Text" { hint = "join(...) makes one Text of a List" }
-            case .none:
-                hint = "the value is none: check that it is set before this call"
-            case .record:
-                break
+                let signature = Builtins.all[name].map { "\(name)(\($0.parameters.joined(separator: ", ")))" } ?? name
+                throw BuiltinError("\(name) takes \(wanted), found \(values.count)", hint: "write \(signature)")
             }
         }
-        return BuiltinError("\(needs), found \(Arguments.describe(value))", argument: i, hint: hint)
-    }
 
-    func text(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> String {
-        if case .text(let s) = self[i] { return s }
-        throw wrong(i, role, "a Text")
-    }
+        var count: Int { values.count }
 
-    func number(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> Number {
-        if case .number(let n) = self[i] { return n }
-        throw wrong(i, role, "a Number")
-    }
+        /// Whether argument `i` was given.
+        func has(_ i: Int) -> Bool { i >= 0 && i < values.count }
 
-    func bool(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> Bool {
-        if case .bool(let b) = self[i] { return b }
-        throw wrong(i, role, "true or false")
-    }
+        /// Argument `i`, or none when it was not given.
+        subscript(_ i: Int) -> Value { has(i) ? values[i] : .none }
 
-    func duration(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> CivicDuration {
-        if case .duration(let d) = self[i] { return d }
-        throw wrong(i, role, "a Duration")
-    }
-
-    /// A whole number, clamped to Int's range (`slice(t, 0, 10^30)` is the whole text).
-    func wholeNumber(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> Int {
-        let n = try number(i, role)
-        guard n.isInteger else {
-            throw BuiltinError("\(name) needs a whole Number\(role.map { " for \($0)" } ?? ""), found \(n)", argument: i)
+        /// "pad_left needs a Number for the width, found the Text "x"".
+        func wrong(_ i: Int, _ role: String?, _ expected: String, hint: String? = nil) -> BuiltinError {
+            let value = self[i]
+            let needs = role.map { "\(name) needs \(expected) for \($0)" } ?? "\(name) needs \(expected)"
+            var hint = hint
+            if hint == nil {
+                switch value {
+                case .number, .bool, .date, .time, .duration:
+                    if expected.hasPrefix("a Text") { hint = "text(...) turns \(value.typeNameWithArticle) into a Text" }
+                case .text:
+                    if expected == "a Number" || expected.hasPrefix("a whole Number") {
+                        hint = "number(...) reads the Number written in a Text"
+                    }
+                case .list, .range:
+                    if expected == "a Text" { hint = "join(...) makes one Text of a List" }
+                case .none:
+                    hint = "the value is none: check that it is set before this call"
+                case .record, .reference:
+                    break
+                }
+            }
+            return BuiltinError("\(needs), found \(Arguments.describe(value))", argument: i, hint: hint)
         }
-        return Arguments.clamped(n)
-    }
 
-    /// A whole number that must fit `range`; `what` names it in the message.
-    func wholeNumber(_ i: Int, _ role: String, in range: ClosedRange<Int>) throws(BuiltinError) -> Int {
-        let n = try number(i, role)
-        guard n.isInteger, let v = n.intValue, range.contains(v) else {
-            throw BuiltinError("\(name) needs a whole Number from \(range.lowerBound) to \(range.upperBound) for \(role), found \(n)",
-                               argument: i)
+        func text(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> String {
+            if case .text(let s) = self[i] { return s }
+            throw wrong(i, role, "a Text")
         }
-        return v
-    }
 
-    /// A List or range, read without building a range's items.
-    func list(_ i: Int, _ role: String? = nil, hint: String? = nil) throws(BuiltinError) -> ListView {
-        switch self[i] {
-        case .list(let items): return ListView(items)
-        case .range(let lo, let hi): return ListView(lo: lo, hi: hi)
-        default: throw wrong(i, role, "a List", hint: hint)
+        func number(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> Number {
+            if case .number(let n) = self[i] { return n }
+            throw wrong(i, role, "a Number")
+        }
+
+        func bool(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> Bool {
+            if case .bool(let b) = self[i] { return b }
+            throw wrong(i, role, "true or false")
+        }
+
+        func duration(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> CivicDuration {
+            if case .duration(let d) = self[i] { return d }
+            throw wrong(i, role, "a Duration")
+        }
+
+        /// A whole number, clamped to Int's range (`slice(t, 0, 10^30)` is the whole text).
+        func wholeNumber(_ i: Int, _ role: String? = nil) throws(BuiltinError) -> Int {
+            let n = try number(i, role)
+            guard n.isInteger else {
+                throw BuiltinError("\(name) needs a whole Number\(role.map { " for \($0)" } ?? ""), found \(n)", argument: i)
+            }
+            return Arguments.clamped(n)
+        }
+
+        /// A whole number that must lie in `range`; `role` names it in the message.
+        func wholeNumber(_ i: Int, _ role: String, in range: ClosedRange<Int>) throws(BuiltinError) -> Int {
+            let n = try number(i, role)
+            guard n.isInteger, let v = n.intValue, range.contains(v) else {
+                throw BuiltinError("\(name) needs a whole Number from \(range.lowerBound) to \(range.upperBound) for \(role), found \(n)",
+                                   argument: i)
+            }
+            return v
+        }
+
+        /// A List or range, read without building a range's items.
+        func list(_ i: Int, _ role: String? = nil, hint: String? = nil) throws(BuiltinError) -> ListView {
+            switch self[i] {
+            case .list(let items): return ListView(items)
+            case .range(let lo, let hi): return ListView(lo: lo, hi: hi)
+            default: throw wrong(i, role, "a List", hint: hint)
+            }
+        }
+
+        static func clamped(_ n: Number) -> Int {
+            if let v = n.intValue { return v }
+            if n < Number(Int.min) { return Int.min }
+            if n > Number(Int.max) { return Int.max }
+            // Not whole: round toward zero, then clamp.
+            let whole = (try? n.rounded(places: 0, rule: .down)) ?? .zero
+            return whole.intValue ?? (whole.isNegative ? Int.min : Int.max)
+        }
+
+        /// A value as named in a message: `the Number 5`, `the Text "abc"`, `a List`.
+        static func describe(_ value: Value) -> String {
+            switch value {
+            case .none: return "none"
+            case .bool, .number, .date, .time, .duration:
+                return "the \(value.typeName) \(value.literal())"
+            case .text(let s):
+                return "the Text \(shortQuoted(s))"
+            case .list, .range, .record, .reference:
+                return value.typeNameWithArticle
+            }
+        }
+
+        /// A text in quotes for a message, cut to its first 40 characters.
+        static func shortQuoted(_ s: String) -> String {
+            var prefix = ""
+            var n = 0
+            for c in s {
+                if n == 40 { return Value.quoted(prefix) + "…" }
+                prefix.append(c)
+                n += 1
+            }
+            return Value.quoted(prefix)
+        }
+
+        /// The error for a Text or List that would pass `BuiltinLibrary.maxLength`.
+        func tooLong(_ what: String, argument: Int? = nil) -> BuiltinError {
+            BuiltinError("\(name) would make \(what) longer than \(Arguments.grouped(BuiltinLibrary.maxLength)), the most a run can hold",
+                         argument: argument,
+                         hint: "a Text can hold at most \(Arguments.grouped(BuiltinLibrary.maxLength)) characters and a List as many items")
+        }
+
+        /// An arithmetic error as a sentence about this call.
+        func numberError(_ error: NumberError, argument: Int? = nil) -> BuiltinError {
+            switch error {
+            case .overflow:
+                return BuiltinError("the result of \(name) is too large: more than 34 digits before the decimal point",
+                                    argument: argument)
+            case .divisionByZero:
+                return BuiltinError("\(name) divided by zero", argument: argument)
+            }
+        }
+
+        func calendarError(_ error: CalendarError, argument: Int? = nil) -> BuiltinError {
+            BuiltinError("\(name): \(error.description)", argument: argument)
+        }
+
+        /// 100000000 → "100,000,000".
+        static func grouped(_ n: Int) -> String {
+            let digits = String(n.magnitude)
+            var out = ""
+            for (i, c) in digits.enumerated() {
+                if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+                out.append(c)
+            }
+            return (n < 0 ? "-" : "") + out
         }
     }
 
-    static func clamped(_ n: Number) -> Int {
-        if let v = n.intValue { return v }
-        if n < Number(Int.min) { return Int.min }
-        if n > Number(Int.max) { return Int.max }
-        // Not whole: round toward zero, then clamp.
-        let whole = (try? n.rounded(places: 0, rule: .down)) ?? .zero
-        return whole.intValue ?? (whole.isNegative ? Int.min : Int.max)
-    }
+    /// The items of a List, or of a range without building them.
+    struct ListView {
+        private let array: [Value]?
+        let lo: Int
+        let hi: Int
+        /// How many items; a range too long to count says Int.max.
+        let count: Int
 
-    /// A value as named in a message: `the Number 5`, `the Text "abc"`, `a List`.
-    static func describe(_ value: Value) -> String {
-        switch value {
-        case .none: return "none"
-        case .bool, .number, .date, .time, .duration:
-            return "the \(value.typeName) \(value.literal())"
-        case .text(let s):
-            return "the Text \(shortQuoted(s))"
-        case .list, .range, .record:
-            return value.typeNameWithArticle
+        init(_ items: [Value]) {
+            array = items
+            lo = 0
+            hi = 0
+            count = items.count
         }
-    }
 
-    /// A text in quotes for a message, cut to its first 40 characters.
-    static func shortQuoted(_ s: String) -> String {
-        var prefix = ""
-        var n = 0
-        for c in s {
-            if n == 40 { return Value.quoted(prefix) + "…" }
-            prefix.append(c)
-            n += 1
+        init(lo: Int, hi: Int) {
+            array = nil
+            self.lo = lo
+            self.hi = hi
+            count = ListView.rangeCount(lo, hi)
         }
-        return Value.quoted(prefix)
-    }
 
-    /// The error for a Text or List that would pass `BuiltinLibrary.maxLength`.
-    func tooLong(_ what: String, argument: Int? = nil) -> BuiltinError {
-        BuiltinError("\(name) would make \(what) longer than \(Arguments.grouped(BuiltinLibrary.maxLength)), the most a run can hold",
-                     argument: argument,
-                     hint: "a Text can hold at most \(Arguments.grouped(BuiltinLibrary.maxLength)) characters and a List as many items")
-    }
+        var isRange: Bool { array == nil }
+        var isEmpty: Bool { count == 0 }
 
-    /// An arithmetic error as a sentence about this call.
-    func numberError(_ error: NumberError, argument: Int? = nil) -> BuiltinError {
-        switch error {
-        case .overflow:
-            return BuiltinError("the result of \(name) is too large: more than 34 digits before the decimal point",
-                                argument: argument)
-        case .divisionByZero:
-            return BuiltinError("\(name) divided by zero", argument: argument)
+        /// The items of a range `lo...hi` (0 if empty, Int.max if too many to count).
+        static func rangeCount(_ lo: Int, _ hi: Int) -> Int {
+            if lo > hi { return 0 }
+            let (d, o1) = hi.subtractingReportingOverflow(lo)
+            if o1 { return Int.max }
+            let (c, o2) = d.addingReportingOverflow(1)
+            return o2 ? Int.max : c
         }
-    }
 
-    func calendarError(_ error: CalendarError, argument: Int? = nil) -> BuiltinError {
-        BuiltinError("\(name): \(error.description)", argument: argument)
-    }
-
-    /// 100000000 → "100,000,000".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
+        /// Item `i`; the caller keeps 0 <= i < count.
+        subscript(_ i: Int) -> Value {
+            if let array {
+                return i >= 0 && i < array.count ? array[i] : .none
+            }
+            let (v, o) = lo.addingReportingOverflow(i)
+            return o ? .none : .number(Number(v))
         }
-        return (n < 0 ? "-" : "") + out
-    }
-}
 
-/// The items of a List, or of a range without building them.
-struct ListView {
-    private let array: [Value]?
-    let lo: Int
-    let hi: Int
-    /// How many items; a range too long to count says Int.max.
-    let count: Int
+        var first: Value? { isEmpty ? nil : (isRange ? .number(Number(lo)) : self[0]) }
+        var last: Value? { isEmpty ? nil : (isRange ? .number(Number(hi)) : self[count - 1]) }
 
-    init(_ items: [Value]) {
-        array = items
-        lo = 0
-        hi = 0
-        count = items.count
-    }
-
-    init(lo: Int, hi: Int) {
-        array = nil
-        self.lo = lo
-        self.hi = hi
-        count = ListView.rangeCount(lo, hi)
-    }
-
-    var isRange: Bool { array == nil }
-    var isEmpty: Bool { count == 0 }
-
-    /// The items of a range `lo...hi` (0 if empty, Int.max if too many to count).
-    static func rangeCount(_ lo: Int, _ hi: Int) -> Int {
-        if lo > hi { return 0 }
-        let (d, o1) = hi.subtractingReportingOverflow(lo)
-        if o1 { return Int.max }
-        let (c, o2) = d.addingReportingOverflow(1)
-        return o2 ? Int.max : c
-    }
-
-    /// Item `i`; the caller keeps 0 <= i < count.
-    subscript(_ i: Int) -> Value {
-        if let array {
-            return i >= 0 && i < array.count ? array[i] : .none
+        /// All the items, built; refuses more than `BuiltinLibrary.maxLength`.
+        func items(_ call: Arguments) throws(BuiltinError) -> [Value] {
+            if let array { return array }
+            guard count <= BuiltinLibrary.maxLength else { throw call.tooLong("a List") }
+            var out: [Value] = []
+            out.reserveCapacity(count)
+            var v = lo
+            while v <= hi {
+                out.append(.number(Number(v)))
+                if v == hi { break }
+                v += 1
+            }
+            return out
         }
-        let (v, o) = lo.addingReportingOverflow(i)
-        return o ? .none : .number(Number(v))
-    }
-
-    var first: Value? { isEmpty ? nil : (isRange ? .number(Number(lo)) : self[0]) }
-    var last: Value? { isEmpty ? nil : (isRange ? .number(Number(hi)) : self[count - 1]) }
-
-    /// All the items, built; refuses more than `BuiltinLibrary.maxLength`.
-    func items(_ call: Arguments) throws(BuiltinError) -> [Value] {
-        if let array { return array }
-        guard count <= BuiltinLibrary.maxLength else { throw call.tooLong("a List") }
-        var out: [Value] = []
-        out.reserveCapacity(count)
-        var v = lo
-        while v <= hi {
-            out.append(.number(Number(v)))
-            if v == hi { break }
-            v += 1
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 // The Date, Time and Duration functions. Dates lie in the years 1 to 9999;

@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 // The List functions. Every one takes a range (`1..10`, `range(1, 10)`) as
@@ -49,7 +50,19 @@ extension BuiltinLibrary {
             if !descending { return a[0] }
             return .list(try list.items(a).reversed())
         }
-        return .list(try stableSort(try list.items(a), descending: descending, a))
+        let items = try list.items(a)
+        try requireOrderable(items, a)
+        return .list(try stableSort(items, descending: descending, a))
+    }
+
+    /// Every item must be of a kind that can be put in order, even when the
+    /// list is too short to compare it with another: the same script then
+    /// fails on one item as on many.
+    static func requireOrderable(_ items: [Value], _ a: Arguments) throws(BuiltinError) {
+        for item in items where Value.order(item, item) == nil {
+            throw BuiltinError("\(a.name) cannot compare \(Arguments.describe(item))", argument: 0,
+                               hint: "it compares Numbers, Texts, Dates, Times, Durations or Bools")
+        }
     }
 
     /// A merge sort: equal items keep their order, in either direction, and
@@ -163,52 +176,64 @@ extension BuiltinLibrary {
     }
 }
 
-/// A value as a key of a Set or Dictionary, equal as `==` says.
-struct ValueKey: Hashable {
-    let value: Value
+extension BuiltinLibrary {
+    /// A value as a key of a Set or Dictionary, equal as `==` says.
+    struct ValueKey: Hashable {
+        let value: Value
 
-    init(_ value: Value) { self.value = value }
+        init(_ value: Value) { self.value = value }
 
-    static func == (a: ValueKey, b: ValueKey) -> Bool { BuiltinLibrary.same(a.value, b.value) }
+        static func == (a: ValueKey, b: ValueKey) -> Bool { BuiltinLibrary.same(a.value, b.value) }
 
-    func hash(into hasher: inout Hasher) { ValueKey.hash(value, into: &hasher) }
+        func hash(into hasher: inout Hasher) { ValueKey.hash(value, into: &hasher) }
 
-    /// Values that are `==` hash alike: a list and a range of the same numbers
-    /// hash by their count and first item; Numbers, Texts and calendar values
-    /// by their own hashes, which agree with their `==`.
-    static func hash(_ value: Value, into hasher: inout Hasher) {
-        switch value {
-        case .none:
-            hasher.combine(0)
-        case .bool(let b):
-            hasher.combine(1)
-            hasher.combine(b)
-        case .number(let n):
-            hasher.combine(2)
-            hasher.combine(n)
-        case .text(let s):
-            hasher.combine(3)
-            hasher.combine(s)
-        case .date(let d):
-            hasher.combine(4)
-            hasher.combine(d)
-        case .time(let t):
-            hasher.combine(5)
-            hasher.combine(t)
-        case .duration(let d):
-            hasher.combine(6)
-            hasher.combine(d)
-        case .list(let items):
-            hasher.combine(7)
-            hasher.combine(items.count)
-            if let first = items.first { hash(first, into: &hasher) }
-        case .range(let lo, let hi):
-            hasher.combine(7)
-            hasher.combine(ListView.rangeCount(lo, hi))
-            if lo <= hi { hash(.number(Number(lo)), into: &hasher) }
-        case .record(let r):
-            hasher.combine(8)
-            hasher.combine(r.shape.names)
+        /// Values that are `==` hash alike: a list and a range of the same numbers
+        /// hash by their count and first item; Numbers, Texts and calendar values
+        /// by their own hashes, which agree with their `==`.
+        static func hash(_ value: Value, into hasher: inout Hasher) {
+            switch value {
+            case .none:
+                hasher.combine(0)
+            case .bool(let b):
+                hasher.combine(1)
+                hasher.combine(b)
+            case .number(let n):
+                hasher.combine(2)
+                hasher.combine(n)
+            case .text(let s):
+                hasher.combine(3)
+                hasher.combine(s)
+            case .date(let d):
+                hasher.combine(4)
+                hasher.combine(d)
+            case .time(let t):
+                hasher.combine(5)
+                hasher.combine(t)
+            case .duration(let d):
+                hasher.combine(6)
+                hasher.combine(d)
+            case .list(let items):
+                hasher.combine(7)
+                hasher.combine(items.count)
+                if let first = items.first { hash(first, into: &hasher) }
+            case .range(let lo, let hi):
+                hasher.combine(7)
+                hasher.combine(ListView.rangeCount(lo, hi))
+                if lo <= hi { hash(.number(Number(lo)), into: &hasher) }
+            case .record(let r):
+                if let k = r.shape.keyIndex {
+                    hasher.combine(9)
+                    hasher.combine(r.shape.typeName)
+                    hash(r.values[k], into: &hasher)
+                } else {
+                    hasher.combine(8)
+                    hasher.combine(r.shape.names)
+                }
+            case .reference(let entity, let key):
+                hasher.combine(9)
+                hasher.combine(entity)
+                hash(key, into: &hasher)
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 // The Number functions. Every result is exact; rounding is half away from
@@ -76,13 +77,13 @@ extension BuiltinLibrary {
         let a = try Arguments(name, values)
         if a.count == 1 {
             let list = try a.list(0, hint: "give it a List, such as \(name)([3, 5]), or several values, such as \(name)(3, 5)")
-            guard !list.isEmpty else {
-                throw BuiltinError("\(name) needs at least one item, but the List is empty", argument: 0)
-            }
+            // Like `min F of ROWS`, an empty list has no smallest item: none.
+            guard !list.isEmpty else { return .none }
             if list.isRange { return want < 0 ? .number(Number(list.lo)) : .number(Number(list.hi)) }
-            var best = list[0]
-            for i in 1..<list.count {
-                let item = list[i]
+            let items = try list.items(a)
+            try requireOrderable(items, a)
+            guard var best = items.first else { return .none }
+            for item in items.dropFirst() {
                 guard let o = Value.order(item, best) else {
                     throw incomparable(name, best, item, argument: 0)
                 }
@@ -92,7 +93,7 @@ extension BuiltinLibrary {
         }
         var best = a[0]
         var bestIndex = 0
-        for i in 1..<a.count {
+        for i in stride(from: 1, to: a.count, by: 1) {
             let item = a[i]
             guard let o = Value.order(item, best) else {
                 // Point at the argument that is not like the others.
@@ -172,9 +173,8 @@ extension BuiltinLibrary {
     static func average(_ values: [Value], _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
         let a = try Arguments("average", values)
         let list = try a.list(0)
-        guard !list.isEmpty else {
-            throw BuiltinError("average needs at least one item, but the List is empty", argument: 0)
-        }
+        // Like `average F of ROWS`, the average of nothing is none.
+        guard !list.isEmpty else { return .none }
         let total: Number
         let count: Number
         if list.isRange {

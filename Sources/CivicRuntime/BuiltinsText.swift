@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 // The Text functions. Lengths and positions count characters as a person

@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 import CivicCheck
 

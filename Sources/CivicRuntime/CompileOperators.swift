@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 import CivicCheck
 
@@ -61,6 +62,9 @@ extension Compiler {
                 if case .number(let x) = a, case .number(let y) = b {
                     return .bool(test(x < y ? -1 : (x == y ? 0 : 1)))
                 }
+                // A missing value is neither more nor less than anything, as in a database.
+                if case .none = a { return .bool(false) }
+                if case .none = b { return .bool(false) }
                 return .bool(test(try Operators.compare(a, b, op, span)))
             }
         case .in:

@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 /// The state of one run: variable slots, the rows of the queries being

@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 /// What the operators do to values, for every pair of types the language allows.

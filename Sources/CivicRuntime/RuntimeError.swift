@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 /// An error that stops a run: what went wrong, where, and the calls that led there.

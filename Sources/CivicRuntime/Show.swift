@@ -1,3 +1,4 @@
+import CivicStore
 import CivicSyntax
 
 /// What `show` writes: a list of records as an aligned table, a record as a

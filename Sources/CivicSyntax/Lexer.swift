@@ -464,8 +464,6 @@ public struct Lexer: Sendable {
                     i += 1
                 case Byte.leftBrace:
                     if i + 1 < end, bytes[i + 1] == Byte.leftBrace { i += 2 } else { stack.append(0); i += 1 }
-                case Byte.rightBrace:
-                    i += (i + 1 < end && bytes[i + 1] == Byte.rightBrace) ? 2 : 1
                 default:
                     i += 1
                 }
@@ -656,53 +654,57 @@ public struct Lexer: Sendable {
 
     // MARK: - Unexpected characters
 
-    /// Whether the scalar at `i` cannot start any token, whitespace or
-    /// comment; if so, its length. Invalid UTF-8 is not unexpected: it is
-    /// reported on its own.
-    private func unexpectedLength(at i: Int) -> Int? {
-        let b = bytes[i]
-        if b < 0x80 {
-            switch b {
-            case Byte.space, Byte.tab, Byte.cr, Byte.lf, Byte.hash, Byte.quote,
-                 Byte.leftParen, Byte.rightParen, Byte.leftSquare, Byte.rightSquare,
-                 Byte.leftBrace, Byte.rightBrace, Byte.comma, Byte.colon, Byte.semicolon,
-                 Byte.dot, Byte.plus, Byte.minus, Byte.star, Byte.slash, Byte.equals,
-                 Byte.less, Byte.greater, Byte.bang:
-                return nil
-            default:
-                return Byte.isIdentifierContinue(b) ? nil : 1
-            }
+    /// Whether an ASCII byte cannot start any token, whitespace or comment.
+    private static func isUnexpectedASCII(_ b: UInt8) -> Bool {
+        switch b {
+        case Byte.space, Byte.tab, Byte.cr, Byte.lf, Byte.hash, Byte.quote,
+             Byte.leftParen, Byte.rightParen, Byte.leftSquare, Byte.rightSquare,
+             Byte.leftBrace, Byte.rightBrace, Byte.comma, Byte.colon, Byte.semicolon,
+             Byte.dot, Byte.plus, Byte.minus, Byte.star, Byte.slash, Byte.equals,
+             Byte.less, Byte.greater, Byte.bang:
+            return false
+        default:
+            return !Byte.isIdentifierContinue(b)
         }
-        guard let (scalar, length) = decode(at: i), !scalar.properties.isXIDStart else { return nil }
-        return length
     }
 
     /// A run of characters that cannot start a token: one error token.
+    /// Invalid UTF-8 ends the run: it is reported on its own.
     private mutating func lexUnexpected() -> TokenKind {
-        var scalars: [Unicode.Scalar] = []
+        var shown: [Unicode.Scalar] = []
         var count = 0
         var allSame = true
-        while pos < end, let length = unexpectedLength(at: pos) {
-            if let (scalar, _) = decode(at: pos) {
-                if let first = scalars.first, first != scalar { allSame = false }
-                if scalars.count < 16 { scalars.append(scalar) }
+        var first = Unicode.Scalar(UInt8(0))
+        while pos < end {
+            let b = bytes[pos]
+            let scalar: Unicode.Scalar
+            let length: Int
+            if b < 0x80 {
+                guard Lexer.isUnexpectedASCII(b) else { break }
+                scalar = Unicode.Scalar(b)
+                length = 1
+            } else {
+                guard let (s, l) = decode(at: pos), !s.properties.isXIDStart else { break }
+                scalar = s
+                length = l
             }
+            if count == 0 { first = scalar } else if scalar != first { allSame = false }
+            if count < 16 { shown.append(scalar) }
             count += 1
             pos += length
         }
-        guard let first = scalars.first else {
+        if count == 0 {
             // Cannot happen (the caller saw an unexpected character), but never stall.
             pos = min(pos + 1, end)
             return .error("unexpected character")
         }
-        let shown: String
-        if scalars.allSatisfy(Lexer.isPrintable) {
-            shown = "'" + String(String.UnicodeScalarView(scalars)) + "'"
+        var message = count == 1 ? "unexpected character " : "unexpected characters "
+        if shown.allSatisfy(Lexer.isPrintable) {
+            message += "'" + String(String.UnicodeScalarView(shown)) + "'"
         } else {
-            shown = scalars.map(Lexer.describe).joined(separator: " ")
+            message += shown.map(Lexer.describe).joined(separator: " ")
         }
-        var message = (count == 1 ? "unexpected character " : "unexpected characters ") + shown
-        if count > scalars.count { message += " …" }
+        if count > shown.count { message += " …" }
         if allSame, let hint = Lexer.hints[first.value] { message += ": " + hint }
         return .error(message)
     }

@@ -16,6 +16,9 @@ public enum Value: Sendable {
     /// `a..b` with whole-number ends, both included: a list that is never built.
     case range(Int, Int)
     case record(Record)
+    /// A stored row of another entity, named by its key (`h.worker`); the
+    /// row itself is read from the store when one of its fields is asked for.
+    indirect case reference(entity: String, key: Value)
 }
 
 /// A record: field names (shared by all records of one shape) and values.
@@ -50,8 +53,12 @@ public final class RecordShape: Sendable {
     public let privateFields: Set<String>
     private let indexes: [String: Int]
 
-    public init(_ names: [String], typeName: String? = nil, privateFields: Set<String> = []) {
+    /// For an entity row, the position of its key field.
+    public let keyIndex: Int?
+
+    public init(_ names: [String], typeName: String? = nil, privateFields: Set<String> = [], keyIndex: Int? = nil) {
         self.typeName = typeName
+        self.keyIndex = keyIndex
         self.names = names
         self.privateFields = privateFields
         var indexes: [String: Int] = [:]
@@ -75,6 +82,7 @@ extension Value {
         case .duration: return "Duration"
         case .list, .range: return "List"
         case .record(let r): return r.shape.typeName ?? "Record"
+        case .reference(let entity, _): return entity
         }
     }
 
@@ -103,7 +111,10 @@ extension Value {
     public var itemCount: Int? {
         switch self {
         case .list(let items): return items.count
-        case .range(let lo, let hi): return lo <= hi ? hi - lo + 1 : 0
+        case .range(let lo, let hi):
+            guard lo <= hi else { return 0 }
+            let (span, overflow) = hi.subtractingReportingOverflow(lo)
+            return overflow || span == Int.max ? Int.max : span + 1
         default: return nil
         }
     }
@@ -112,7 +123,9 @@ extension Value {
 extension Value: Equatable {
     /// Equality as the language defines it: values of different types are
     /// never equal; numbers compare exactly (`1.0 == 1`); lists and records
-    /// compare item by item; a range equals the list of its numbers.
+    /// compare item by item; a range equals the list of its numbers; two rows
+    /// of one entity (or a row and a reference to it) are equal when their
+    /// keys are.
     public static func == (a: Value, b: Value) -> Bool {
         switch (a, b) {
         case (.none, .none): return true
@@ -127,7 +140,15 @@ extension Value: Equatable {
         case (.list, .list), (.list, .range), (.range, .list):
             return a.items == b.items
         case (.record(let x), .record(let y)):
+            if let kx = x.shape.keyIndex, let ky = y.shape.keyIndex, x.shape.typeName == y.shape.typeName {
+                return x.values[kx] == y.values[ky]
+            }
             return x.shape.names == y.shape.names && x.values == y.values
+        case (.reference(let e1, let k1), .reference(let e2, let k2)):
+            return e1 == e2 && k1 == k2
+        case (.reference(let e, let k), .record(let r)), (.record(let r), .reference(let e, let k)):
+            guard r.shape.typeName == e, let i = r.shape.keyIndex else { return false }
+            return r.values[i] == k
         default: return false
         }
     }

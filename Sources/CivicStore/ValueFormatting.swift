@@ -13,6 +13,7 @@ extension Value {
     public func formatted(_ options: FormatOptions = FormatOptions()) -> String {
         switch self {
         case .text(let s): return s
+        case .reference(_, let key): return key.formatted(options)
         default: return literal(options)
         }
     }
@@ -31,6 +32,8 @@ extension Value {
             return "[" + items.map { $0.literal(options) }.joined(separator: ", ") + "]"
         case .range(let lo, let hi):
             return "\(lo)..\(hi)"
+        case .reference(_, let key):
+            return key.literal(options)
         case .record(let r):
             if r.values.isEmpty { return "{}" }
             let fields = zip(r.shape.names, r.values).map { name, value in
@@ -41,7 +44,7 @@ extension Value {
     }
 
     /// A text in double quotes with `"`, `\` and line ends escaped.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {
             switch c {

@@ -366,7 +366,7 @@ private func calls(_ statements: [Stmt]) -> [(name: String, id: Int)] {
         #expect(errors("fn f() = 1\nprint f") == ["2:7: 'f' is a function; call it with 'f(...)'"])
         #expect(errors("fn f() = 1\nfn f() = 2") == ["2:4: the function 'f' is already defined at line 1 [hint: give one of them another name]"])
         #expect(errors("cap 3 per month") == ["1:1: 'cap' and 'budget' belong inside a rule"])
-        #expect(errors("print not 3") == ["1:11: the value after 'not' must be true or false (a Bool), found a Number"])
+        #expect(errors("print not 3") == ["1:11: the value after 'not' must be true or false (a Bool), found a Number [hint: compare it, as in 'x > 0']"])
     }
 
     // MARK: - Whole files

@@ -1,0 +1,70 @@
+import CivicSyntax
+
+/// Checks values against the types of the fields they are stored in, the
+/// same way for every engine, and turns them into their stored form (a row
+/// given for a reference field becomes a reference to its key).
+public enum RowCheck {
+    /// Stored Numbers keep at most this many decimals...
+    public static let maxDecimals = 6
+    /// ...and stay below this in size, so that every engine holds them exactly.
+    public static let maxMagnitude = Number(9_000_000_000_000)
+
+    /// The value as stored in `field`, or an error naming the field.
+    public static func stored(_ value: Value, for field: StoredField, of entity: String) throws(StoreError) -> Value {
+        if case .none = value {
+            if field.isKey && !field.isGenerated {
+                throw StoreError("the key '\(field.name)' of \(entity) must be given")
+            }
+            return .none
+        }
+        switch (field.type, value) {
+        case (.number, .number(let n)):
+            if n.scale > maxDecimals {
+                throw StoreError("field '\(field.name)': \(n) has more than \(maxDecimals) decimals, more than the store keeps",
+                                 hint: "round it first, as in round(x, 2)")
+            }
+            if n.magnitude >= maxMagnitude {
+                throw StoreError("field '\(field.name)': \(n) is too large to store (the most is 8,999,999,999,999.999999)")
+            }
+            return value
+        case (.text, .text), (.bool, .bool), (.date, .date), (.time, .time), (.duration, .duration):
+            return value
+        case (.date, .time(let t)):
+            return .date(t.date)
+        case (.reference(let target), .reference(let e, _)) where e == target:
+            return value
+        case (.reference(let target), .record(let r)) where r.shape.typeName == target:
+            guard let k = r.shape.keyIndex else { break }
+            return .reference(entity: target, key: r.values[k])
+        case (.list(let element), .list(let items)):
+            var out: [Value] = []
+            let itemField = StoredField(name: field.name, type: element)
+            for item in items { out.append(try stored(item, for: itemField, of: entity)) }
+            return .list(out)
+        case (.list, .range):
+            return try stored(.list(value.items ?? []), for: field, of: entity)
+        default:
+            break
+        }
+        throw StoreError("field '\(field.name)': expected \(article(field.type)), found \(value.typeNameWithArticle) \(value.literal())")
+    }
+
+    static func article(_ type: StoredType) -> String {
+        let name = type.description
+        return ("AEIOU".contains(name.first ?? "x") ? "an " : "a ") + name
+    }
+
+    /// A whole row checked field by field, in the entity's order; fields not given take their default.
+    public static func row(_ given: [String: Value], for entity: StoredEntity) throws(StoreError) -> [Value] {
+        for name in given.keys where entity.field(name) == nil {
+            throw StoreError("\(entity.name) has no field '\(name)'")
+        }
+        var values: [Value] = []
+        values.reserveCapacity(entity.fields.count)
+        for field in entity.fields {
+            let v = given[field.name] ?? field.defaultValue ?? .none
+            values.append(try stored(v, for: field, of: entity.name))
+        }
+        return values
+    }
+}

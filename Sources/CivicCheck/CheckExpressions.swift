@@ -26,15 +26,21 @@ extension Checker {
             return .bool
         case .none:
             return .none
-        case .date:
+        case .date(let y, let m, let d):
+            if CivicDate(year: y, month: m, day: d) == nil {
+                error("this is not a date this language can hold (years run from 1 to 9999)", at: expr.span)
+            }
             return .date
-        case .time:
+        case .time(let y, let mo, let d, let h, let mi, let s):
+            if CivicTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s) == nil {
+                error("this is not a time this language can hold (years run from 1 to 9999)", at: expr.span)
+            }
             return .time
         case .duration(let amount, let unit):
             if let n = Number(literal: amount), let u = CivicDuration.unit(named: unit.name) {
                 do { _ = try CivicDuration(amount: n, unit: u) } catch {
                     self.error("\(amount) \(unit.name) is not a duration this language can hold", at: expr.span,
-                               hint: "months and years must be whole; minutes may not be split")
+                               hint: "months and years must be whole, and a duration must come to whole seconds")
                 }
             }
             return .duration

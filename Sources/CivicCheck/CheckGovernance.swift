@@ -79,6 +79,10 @@ extension Checker {
                 error("'cap' and 'budget' belong inside a rule", at: statement.span)
             }
             require(amount, checkExpr(amount), is: .number, "the amount")
+            if let n = literalNumber(amount), !(n > .zero) {
+                let word = { if case .cap = statement.kind { return "cap" } else { return "budget" } }()
+                error("a \(word) must be more than 0, found \(n)", at: amount.span)
+            }
             checkPeriod(period)
         case .emit(let type, let fields):
             guard schema.events[type.name] != nil else {
@@ -120,6 +124,7 @@ extension Checker {
         case .split(let name, let lines):
             requireTopLevel(statement, "a split")
             require(name, checkExpr(name), is: .text, "a split's name")
+            checkSharesAddUp(lines, statement.span)
             for line in lines {
                 switch line {
                 case .share(let share, let party, _):
@@ -182,16 +187,56 @@ extension Checker {
         case .expect(let condition):
             requireBool(condition, checkExpr(condition), "what 'expect' checks")
         case .clock(let time):
+            if !inTest {
+                error("'clock' sets the time inside a test only", at: statement.span,
+                      hint: "to run a script at another time, use 'civic run --now 2026-11-02T09:00'")
+            }
             let t = checkExpr(time)
             if !t.mayBe(.time), !t.mayBe(.date) {
                 error("'clock' needs a Time, as in 2026-11-02T09:00, found \(t.withArticle)", at: time.span)
             }
         case .advance(let duration):
+            if !inTest {
+                error("'advance' moves the clock inside a test only", at: statement.span)
+            }
             require(duration, checkExpr(duration), is: .duration, "the time after 'advance'", hint: "write 'advance 1 month'")
         case .explain(let inner):
             checkStatement(inner)
         default:
             break
+        }
+    }
+
+    /// The value of a number or percentage written as it is, if it is one.
+    func literalNumber(_ e: Expr) -> Number? {
+        switch e.kind {
+        case .number(let d): return Number(literal: d)
+        case .percent(let d): return Number.percent(d)
+        case .unary(.negate, let inner): return literalNumber(inner)?.negated
+        default: return nil
+        }
+    }
+
+    /// The shares of a split must add up to 100% when they are written as numbers.
+    func checkSharesAddUp(_ lines: [SplitLine], _ span: Span) {
+        var total = Number.zero
+        var shares = 0
+        for case .share(let share, _, _) in lines {
+            shares += 1
+            guard let n = literalNumber(share) else { return }
+            if n.isNegative || n.isZero {
+                error("a share must be more than 0%, found \(n)", at: share.span)
+                return
+            }
+            guard let t = try? total.adding(n) else { return }
+            total = t
+        }
+        if shares == 0 {
+            error("a split needs at least one share, as in '100% to \"fund\"'", at: span)
+        } else if total != .one {
+            let percent = (try? total.multiplying(Number(100))) ?? total
+            error("the shares add up to \(percent)%, not 100%", at: span,
+                  hint: "change the shares so that they add up to exactly 100%")
         }
     }
 

@@ -114,6 +114,7 @@ extension Checker {
             let outer = scope
             scope = Scope(parent: outer)
             declareVariable(variable, type: element, constant: true)
+            scope.names[variable.name]?.isLoopVariable = true
             loopDepth += 1
             checkBlock(body)
             loopDepth -= 1
@@ -179,6 +180,11 @@ extension Checker {
             }
             slots[id.span] = binding.ref
             if binding.isConstant {
+                if binding.isLoopVariable {
+                    error("'\(id.name)' is the loop's variable and cannot be changed", at: id.span,
+                          hint: "copy it first: 'var my_\(id.name) = \(id.name)'")
+                    return
+                }
                 let what = binding.isParameter ? "a parameter" : "defined with 'let'"
                 error("'\(id.name)' is \(what) and cannot be changed", at: id.span,
                       hint: binding.isParameter ? "copy it first: 'var my_\(id.name) = \(id.name)'" : "declare it with 'var' at line \(line(of: binding.span)) to change it")

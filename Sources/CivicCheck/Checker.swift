@@ -126,6 +126,7 @@ final class Scope {
         var ref: VarRef
         var isConstant: Bool
         var isParameter: Bool
+        var isLoopVariable = false
         var type: CivicType
         var span: Span
     }

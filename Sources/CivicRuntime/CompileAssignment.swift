@@ -110,13 +110,15 @@ extension Compiler {
     }
 
     /// A 0-based position in a list of `count` items, or a clear error.
-    static func listIndex(_ position: Value, count: Int, _ span: Span) throws(RuntimeError) -> Int {
+    static func listIndex(_ position: Value, count: Int, _ span: Span, text: Bool = false) throws(RuntimeError) -> Int {
+        let what = text ? "text" : "list"
         guard case .number(let n) = position, let i = n.intValue else {
-            throw RuntimeError("a list index must be a whole Number, found \(position.literal())", at: span)
+            throw RuntimeError("a \(what) index must be a whole Number, found \(position.literal())", at: span)
         }
         guard i >= 0, i < count else {
-            throw RuntimeError("index \(i) is out of range for a list of \(count) item\(count == 1 ? "" : "s")", at: span,
-                               hint: count == 0 ? "the list is empty" : "indexes run from 0 to \(count - 1)")
+            let items = text ? "character" : "item"
+            throw RuntimeError("index \(i) is out of range for a \(what) of \(count) \(items)\(count == 1 ? "" : "s")", at: span,
+                               hint: count == 0 ? "the \(what) is empty" : "indexes run from 0 to \(count - 1)")
         }
         return i
     }

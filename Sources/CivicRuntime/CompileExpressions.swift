@@ -226,7 +226,7 @@ extension Compiler {
                 return .number(Number(lo + (try Compiler.listIndex(position, count: count, span))))
             case .text(let s):
                 let chars = Array(s)
-                return .text(String(chars[try Compiler.listIndex(position, count: chars.count, span)]))
+                return .text(String(chars[try Compiler.listIndex(position, count: chars.count, span, text: true)]))
             default:
                 throw RuntimeError("only a list or a text can be indexed with [ ], found \(container.typeNameWithArticle)", at: span)
             }

@@ -57,7 +57,7 @@ public enum CalendarError: Error, Equatable, Hashable, Sendable, CustomStringCon
 
 /// The units a Duration literal may use (`2 hours`, `1 month`).
 public enum DurationUnit: String, CaseIterable, Hashable, Sendable {
-    case minute, hour, day, week, month, year
+    case second, minute, hour, day, week, month, year
 
     /// The unit named by a word, singular or plural: "hour", "hours".
     public static func unit(named name: String) -> DurationUnit? {
@@ -69,6 +69,7 @@ public enum DurationUnit: String, CaseIterable, Hashable, Sendable {
     /// Seconds in one unit, or nil for the calendar units (month, year).
     public var seconds: Int? {
         switch self {
+        case .second: return 1
         case .minute: return 60
         case .hour: return 3_600
         case .day: return 86_400

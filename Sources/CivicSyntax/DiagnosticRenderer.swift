@@ -43,6 +43,8 @@ public struct DiagnosticRenderer: Sendable {
     /// The most display columns of one source line shown (plus a `…` at each
     /// cut end).
     public static let maxColumns = 100
+    /// The most lines of a call chain shown.
+    public static let maxTraceLines = 12
     /// How many columns before a span are kept when the span itself is too
     /// wide for the window.
     static let minLeftContext = 20
@@ -226,7 +228,16 @@ public struct DiagnosticRenderer: Sendable {
         if let hint = d.hint {
             lines.append(indent + paint("= hint: " + visibleText(hint), Style.hint))
         }
-        for entry in d.trace {
+        // A long chain (a runaway recursion) shows its innermost and outermost
+        // calls, and says how many were left out between them.
+        let shown = DiagnosticRenderer.maxTraceLines
+        for (i, entry) in d.trace.enumerated() {
+            if d.trace.count > shown, i >= shown - 3, i < d.trace.count - 3 {
+                if i == shown - 3 {
+                    lines.append(indent + paint("=", Style.gutter) + " ... \(d.trace.count - shown + 3) more calls ...")
+                }
+                continue
+            }
             var line = indent + paint("=", Style.gutter) + " in " + visibleText(entry.function)
             if let call = place(entry.span) {
                 line += ", called from \(visibleText(call.file.name)):\(call.line):\(call.column)"

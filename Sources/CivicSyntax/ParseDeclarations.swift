@@ -243,7 +243,7 @@ extension Parser {
     // rule = "rule" expression "on" name name [ "when" expression ] block
     mutating func parseRule() throws(Failure) -> StmtKind {
         advance()
-        let name = try parsePrimary(.plain)
+        let name = try parseExpression(Context(noBrace: true))
         try expectWord("on", hint: "write 'rule \"NAME\" on EVENT e { ... }'")
         let event = try identifier("an event name after 'on'")
         let variable = try identifier("a name for the event, as in 'on \(event.name) r'")

@@ -51,7 +51,7 @@ extension Parser {
         while let (op, level) = binaryOperator(context), level >= minLevel {
             let opToken = current
             advance()
-            skipNewlines()
+            while kind == .newline { advance() }
             chain += 1
             if chain > Parser.maxChain {
                 throw failure("this expression is too long (more than \(Parser.maxChain) operators)",
@@ -140,13 +140,14 @@ extension Parser {
         if isKeyword(.order) {
             advance()
             try expectKeyword(.by)
-            repeat {
-                if isSymbol(.comma) { advance() }
+            while true {
                 let key = try parseBinary(level: Parser.rangeLevel, inner)
                 var descending = false
                 if isKeyword(.desc) { descending = true; advance() } else if isKeyword(.asc) { advance() }
                 clauses.order.append(OrderKey(expr: key, descending: descending))
-            } while isSymbol(.comma)
+                guard isSymbol(.comma) else { break }
+                advance()
+            }
         }
         if isKeyword(.limit) {
             advance()
@@ -215,7 +216,10 @@ extension Parser {
         let next = peek()
         var nextIsName = false
         if case .name = next { nextIsName = true }
-        if let aggregate = AggregateKind(rawValue: name), nextIsName || next == .symbol(.leftBracket) {
+        // `count [1, 2]` is an aggregate of a list literal; `first[1]` (no space) indexes a variable named first.
+        let spacedBracket = next == .symbol(.leftBracket) && position + 1 < tokens.count
+            && tokens[position + 1].span.start > token.span.end
+        if let aggregate = AggregateKind(rawValue: name), nextIsName || spacedBracket {
             return try parseAggregate(aggregate, token, context)
         }
         if name == "add", nextIsName, peek(2) == .symbol(.leftBrace) {
@@ -241,7 +245,7 @@ extension Parser {
         return makeExpr(.name(name), token.span)
     }
 
-    // aggregate = ( "count" | "exists" | "first" ) postfix
+    // aggregate = ( "count" | "exists" | "first" ) postfix      (only when a name, or a '[' after a space, follows)
     //           | ( "sum" | "average" | "min" | "max" ) binary(1) "of" postfix
     mutating func parseAggregate(_ aggregate: AggregateKind, _ token: Token, _ context: Context) throws(Failure) -> Expr {
         advance()
@@ -324,7 +328,14 @@ extension Parser {
                 defer { unnest() }
                 var inner = Parser(file: file, fileID: fileID, range: span.start..<span.end, firstExprID: nextID)
                 inner.depth = depth
-                let expr = try inner.parseExpression()
+                let expr: Expr
+                do {
+                    expr = try inner.parseExpression()
+                } catch {
+                    var d = error.diagnostic
+                    d.message = d.message.replacing("found the end of the file", with: "found the '}' that ends the interpolation")
+                    throw Failure(diagnostic: d)
+                }
                 if inner.kind != .end {
                     throw inner.failure("'}' expected to end the interpolation, found \(inner.kind.described)")
                 }

@@ -42,6 +42,7 @@ extension Parser {
 
     // block = "{" { statement ( newline | ";" ) } "}"
     mutating func parseBlock(_ what: String = "a block") throws(Failure) -> [Stmt] {
+        if kind == .newline, peek() == .symbol(.leftBrace) { advance() }
         guard isSymbol(.leftBrace) else {
             throw expected("'{' to start \(what)")
         }
@@ -74,7 +75,7 @@ extension Parser {
             return false
         case .symbol(.equal), .symbol(.notEqual), .symbol(.plus), .symbol(.star), .symbol(.slash),
              .symbol(.less), .symbol(.lessEqual), .symbol(.greater), .symbol(.greaterEqual),
-             .keyword(.and), .keyword(.or), .keyword(.mod):
+             .keyword(.and), .keyword(.or), .keyword(.mod), .keyword(.in), .symbol(.dotDot), .symbol(.comma):
             return false
         default:
             return true
@@ -114,10 +115,11 @@ extension Parser {
             advance()
             var values: [Expr] = []
             if !atStatementEnd {
-                repeat {
-                    if isSymbol(.comma) { advance() }
+                values.append(try parseExpression())
+                while isSymbol(.comma) {
+                    advance()
                     values.append(try parseExpression())
-                } while isSymbol(.comma)
+                }
             }
             return Stmt(kind: .print(values), span: start.through(previousSpan))
         case .keyword(.show):

@@ -40,64 +40,109 @@ public struct RunResult: Sendable {
 
 /// The interpreter, for the CLI and for Swift code that embeds Civic.
 ///
-/// An engine keeps what it has been given: declarations, functions and
-/// variables of earlier `run` calls stay known to later ones (that is how
-/// the REPL works). Use one engine from one thread at a time.
+/// An engine runs scripts against one store. Each `run` is one transaction:
+/// if anything fails, the store is left exactly as it was. The engine keeps
+/// what it has been given: declarations, functions and variables of earlier
+/// runs stay known to later ones (that is how the REPL works). Use one engine
+/// from one thread at a time.
 public final class Engine: @unchecked Sendable {
     public let sources = SourceMap()
     public var options: RunOptions
-    /// Where `print` and `show` write, a line at a time.
-    public var output: @Sendable (String) -> Void
+    public let store: Store
+    /// Where `print` and `show` write.
+    public var output: @Sendable (OutputItem) -> Void
     let checker: Checker
     var machine: Machine?
     var nextExprID = 0
 
-    public init(options: RunOptions = RunOptions(), output: @escaping @Sendable (String) -> Void = { print($0) }) {
+    /// An engine over a store (in memory unless given), writing output through `output`.
+    public init(options: RunOptions = RunOptions(), store: Store = MemoryStore(),
+                output: @escaping @Sendable (OutputItem) -> Void) {
         self.options = options
+        self.store = store
         self.output = output
         self.checker = Checker(sources: sources)
     }
 
-    /// Reads a file as a source; a missing or unreadable file is an error for the caller.
+    /// An engine that writes output as text lines (tables for `show`).
+    public convenience init(options: RunOptions = RunOptions(), store: Store = MemoryStore(),
+                            lines: @escaping @Sendable (String) -> Void = { print($0) }) {
+        let format = FormatOptions(reveal: options.reveal)
+        self.init(options: options, store: store, output: { item in
+            switch item {
+            case .text(let s): lines(s)
+            case .value(let v): lines(Show.render(v, format))
+            }
+        })
+    }
+
+    /// Reads a file as a source.
     public static func readSource(path: String) throws -> SourceFile {
-        let url = URL(fileURLWithPath: path)
-        let data = try Data(contentsOf: url)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return SourceFile(name: path, bytes: [UInt8](data))
     }
 
-    /// Parses and checks a source without running it.
+    /// Parses and checks a source (and the files it uses) without running it.
     public func check(_ file: SourceFile) -> RunResult {
         withLargeStack { [self] in
-            switch parseAndCheck(file, keep: false) {
+            switch load(file).flatMap({ Checker(sources: sources).check($0) }) {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
             case .success: return RunResult(diagnostics: [])
             }
         }
     }
 
-    /// Parses, checks, compiles and runs a source. Nothing runs unless the
-    /// whole source is free of errors.
+    /// Parses, checks, compiles and runs a source as one transaction.
+    /// Nothing runs unless the whole source (and what it uses) is free of errors.
     public func run(_ file: SourceFile) -> RunResult {
         withLargeStack { [self] in
-            let checked: (CheckedProgram, SourceProgram)
-            switch parseAndCheck(file, keep: true) {
+            let programs: [SourceProgram]
+            switch load(file) {
+            case .failure(let list): return RunResult(diagnostics: list.diagnostics)
+            case .success(let p): programs = p
+            }
+            let checked: CheckedProgram
+            switch checker.check(programs) {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
             case .success(let c): checked = c
             }
             let compiled: CompiledProgram
-            switch Compiler.compile(checked.0, statements: checked.1.statements) {
+            switch Compiler.compile(checked, statements: programs.flatMap(\.statements)) {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
             case .success(let c): compiled = c
             }
+            let storeSchema: StoreSchema
+            switch StoreSchemaBuilder.schema(of: checked) {
+            case .failure(let list): return RunResult(diagnostics: list.diagnostics)
+            case .success(let s): storeSchema = s
+            }
             let machine = self.machine ?? Machine(globalCount: 0, limits: options.limits, now: options.currentTime,
-                                                  format: FormatOptions(reveal: options.reveal), output: output)
+                                                  format: FormatOptions(reveal: options.reveal), store: store,
+                                                  output: { [output] in output($0) })
             self.machine = machine
+            machine.folder = folder(of: file)
+            let span = programs.last?.statements.first?.span ?? .unknown
+            do throws(StoreError) {
+                try store.begin()
+                try store.prepare(storeSchema)
+                machine.storeSchema = try store.storedSchema()
+            } catch {
+                store.rollback()
+                return RunResult(diagnostics: [Diagnostic(.error, error.message, at: span, hint: error.hint)])
+            }
             do throws(RuntimeError) {
                 try compiled.run(on: machine)
-                return RunResult(diagnostics: [])
             } catch {
+                store.rollback()
                 return RunResult(diagnostics: [error.diagnostic])
             }
+            do throws(StoreError) {
+                try store.commit()
+            } catch {
+                store.rollback()
+                return RunResult(diagnostics: [Diagnostic(.error, error.message, at: .unknown, hint: error.hint)])
+            }
+            return RunResult(diagnostics: [])
         }
     }
 
@@ -116,13 +161,52 @@ public final class Engine: @unchecked Sendable {
         DiagnosticRenderer(sources: sources, color: color).render(diagnostics)
     }
 
-    func parseAndCheck(_ file: SourceFile, keep: Bool) -> Result<(CheckedProgram, SourceProgram), DiagnosticList> {
-        let id = sources.add(file)
-        let (program, parseErrors) = Parser.parse(file, fileID: id, firstExprID: nextExprID)
-        if !parseErrors.isEmpty { return .failure(DiagnosticList(parseErrors)) }
-        nextExprID = program.exprIDs.upperBound
-        // A check alone uses a checker of its own, so it changes nothing the engine knows.
-        let checker = keep ? self.checker : Checker(sources: sources)
-        return checker.check([program]).map { ($0, program) }
+    /// The folder of a file given by path (nil for text with no file).
+    func folder(of file: SourceFile) -> String? {
+        guard FileManager.default.fileExists(atPath: file.name) else { return nil }
+        return URL(fileURLWithPath: file.name).deletingLastPathComponent().path
+    }
+
+    /// Parses a file and, first, the files it `use`s (each once, in order).
+    func load(_ file: SourceFile) -> Result<[SourceProgram], DiagnosticList> {
+        var programs: [SourceProgram] = []
+        var seen: Set<String> = []
+        var errors: [Diagnostic] = []
+        func visit(_ file: SourceFile) {
+            let id = sources.add(file)
+            let (program, parseErrors) = Parser.parse(file, fileID: id, firstExprID: nextExprID)
+            nextExprID = program.exprIDs.upperBound
+            errors += parseErrors
+            for statement in program.statements {
+                guard case .use(let path) = statement.kind else { continue }
+                guard case .text(let segments) = path.kind, segments.count == 1, case .literal(let relative) = segments[0] else {
+                    errors.append(.error("'use' needs the file's name written as a plain text", at: path.span))
+                    continue
+                }
+                guard let folder = folder(of: file) else {
+                    errors.append(.error("'use' reads files beside a script, and this script has no folder", at: statement.span))
+                    continue
+                }
+                do throws(FileAccess.Refusal) {
+                    let real = try FileAccess.resolve(relative, in: folder)
+                    if seen.contains(real) { continue }
+                    seen.insert(real)
+                    guard let used = try? Engine.readSource(path: real) else {
+                        errors.append(.error("cannot read '\(relative)'", at: path.span))
+                        continue
+                    }
+                    visit(SourceFile(name: (URL(fileURLWithPath: file.name).deletingLastPathComponent()
+                        .appendingPathComponent(relative).path), bytes: used.bytes))
+                } catch {
+                    errors.append(.error(error.message, at: path.span, hint: error.hint))
+                }
+            }
+            programs.append(program)
+        }
+        if let path = Optional(file.name), FileManager.default.fileExists(atPath: path) {
+            seen.insert(URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
+        }
+        visit(file)
+        return errors.isEmpty ? .success(programs) : .failure(DiagnosticList(errors))
     }
 }

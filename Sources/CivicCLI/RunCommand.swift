@@ -33,27 +33,95 @@ struct RunLimitsOptions: ParsableArguments {
     }
 }
 
+/// The store a command works on: `--db PATH`, or memory.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite file to run against (created if missing). Without it, the store is in memory and kept only for the run.")
+    var db: String?
+
+    func open() throws -> Store {
+        guard let db else { return MemoryStore() }
+        do {
+            throw StoreError("TEMP-SQLITE \(db)")
+        } catch {
+            printError("civic: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Check a script and, if it has no errors, run it."
+        abstract: "Check a script and, if it has no errors, run it as one transaction."
     )
 
     @Argument(help: "The script to run.")
     var file: String
 
+    @OptionGroup var store: StoreOptions
     @OptionGroup var limits: RunLimitsOptions
+
+    @Option(name: .long, help: "text (tables for people) or json (one JSON document, for programs).")
+    var format: OutputFormat = .text
 
     func run() throws {
         let source = try readScript(file)
-        let engine = Engine(options: try limits.runOptions(), output: { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        })
-        let result = engine.run(source)
-        if !result.succeeded {
-            printError(engine.render(result.diagnostics, color: useColor()))
-            throw ExitCode(ExitStatus.scriptError)
+        let options = try limits.runOptions()
+        let opened = try store.open()
+        switch format {
+        case .text:
+            let engine = Engine(options: options, store: opened, lines: { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            })
+            let result = engine.run(source)
+            if !result.succeeded {
+                printError(engine.render(result.diagnostics, color: useColor()))
+                throw ExitCode(ExitStatus.scriptError)
+            }
+        case .json:
+            let collected = JSONCollector(options: FormatOptions(reveal: options.reveal))
+            let engine = Engine(options: options, store: opened, output: { collected.add($0) })
+            let result = engine.run(source)
+            let document = collected.document(result.diagnostics, sources: engine.sources)
+            FileHandle.standardOutput.write(Data((document + "\n").utf8))
+            if !result.succeeded { throw ExitCode(ExitStatus.scriptError) }
         }
+    }
+}
+
+/// Collects a run's output for `--format json`.
+final class JSONCollector: @unchecked Sendable {
+    let options: FormatOptions
+    private let lock = NSLock()
+    private var items: [String] = []
+
+    init(options: FormatOptions) { self.options = options }
+
+    func add(_ item: OutputItem) {
+        let json: String
+        switch item {
+        case .text(let s): json = "{\"print\":\(Value.jsonString(s))}"
+        case .value(let v): json = "{\"show\":\(v.json(options))}"
+        }
+        lock.withLock { items.append(json) }
+    }
+
+    /// `{"ok": ..., "output": [...], "errors": [...]}`
+    func document(_ diagnostics: [Diagnostic], sources: SourceMap) -> String {
+        let errors = diagnostics.map { d -> String in
+            let file = sources.file(d.span.file)
+            let (line, column) = file?.location(of: d.span.start) ?? (0, 0)
+            var fields = ["\"message\":\(Value.jsonString(d.message))"]
+            if let file { fields += ["\"file\":\(Value.jsonString(file.name))", "\"line\":\(line)", "\"column\":\(column)"] }
+            if let hint = d.hint { fields.append("\"hint\":\(Value.jsonString(hint))") }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        let output = lock.withLock { items }
+        return "{\"ok\":\(diagnostics.isEmpty),\"output\":[\(output.joined(separator: ","))],\"errors\":[\(errors.joined(separator: ","))]}"
     }
 }
 

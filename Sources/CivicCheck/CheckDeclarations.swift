@@ -27,9 +27,15 @@ extension Checker {
         }
         // Field types are resolved once every type of the file is known.
         for (name, fields, kind) in declaredTypes {
-            for (i, field) in fields.enumerated() {
+            for field in fields {
                 let type = resolveType(field.type)
-                if kind == .entity { schema.entities[name.name]?.fields[i].type = type } else { schema.events[name.name]?.fields[i].type = type }
+                if kind == .entity {
+                    if let i = schema.entities[name.name]?.fields.firstIndex(where: { $0.name == field.name.name }) {
+                        schema.entities[name.name]?.fields[i].type = type
+                    }
+                } else if let i = schema.events[name.name]?.fields.firstIndex(where: { $0.name == field.name.name }) {
+                    schema.events[name.name]?.fields[i].type = type
+                }
             }
         }
         for statement in statements {
@@ -83,6 +89,15 @@ extension Checker {
             }
             declared.append(FieldSchema(name: "id", type: .text, isKey: true, isPrivate: false, defaultValue: nil, span: name.span))
             declared.append(FieldSchema(name: "at", type: .time, isKey: false, isPrivate: false, defaultValue: nil, span: name.span))
+        }
+        if kind == .entity, !fields.contains(where: \.isKey) {
+            if let clash = fields.first(where: { $0.name.name == "id" }) {
+                error("\(name.name) has a field 'id' but no key", at: clash.name.span,
+                      hint: "write 'key id: ...' to make it the key, or rename it")
+            } else {
+                declared.insert(FieldSchema(name: "id", type: .number, isKey: true, isPrivate: false, defaultValue: nil,
+                                            span: name.span, isGenerated: true), at: 0)
+            }
         }
         let schemaEntry = EntitySchema(name: name.name, kind: kind, fields: declared, span: name.span)
         if kind == .entity { schema.entities[name.name] = schemaEntry } else { schema.events[name.name] = schemaEntry }

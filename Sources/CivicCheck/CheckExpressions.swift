@@ -213,7 +213,7 @@ extension Checker {
                 error("the field '\(f.name.name)' of \(type.name) holds \(declared.type.withArticle), found \(t.withArticle)", at: f.value.span)
             }
         }
-        for declared in schemaEntry.fields where declared.defaultValue == nil {
+        for declared in schemaEntry.fields where declared.defaultValue == nil && !declared.isGenerated {
             if schemaEntry.kind == .event, declared.name == "id" || declared.name == "at" { continue }
             if !fields.contains(where: { $0.name.name == declared.name }) {
                 error("\(type.name) needs the field '\(declared.name)'", at: type.span,

@@ -59,14 +59,18 @@ public struct FieldSchema: Sendable {
     public var isPrivate: Bool
     public var defaultValue: Expr?
     public var span: Span
+    /// A key the store makes (1, 2, 3, ...): the `id` of an entity that declares no key.
+    public var isGenerated: Bool
 
-    public init(name: String, type: CivicType, isKey: Bool, isPrivate: Bool, defaultValue: Expr?, span: Span) {
+    public init(name: String, type: CivicType, isKey: Bool, isPrivate: Bool, defaultValue: Expr?, span: Span,
+                isGenerated: Bool = false) {
         self.name = name
         self.type = type
         self.isKey = isKey
         self.isPrivate = isPrivate
         self.defaultValue = defaultValue
         self.span = span
+        self.isGenerated = isGenerated
     }
 }
 

@@ -99,16 +99,15 @@ extension Compiler {
         case .call(let callee, let arguments):
             return call(callee, arguments, e)
         case .member(let base, let field):
-            return member(expr(base), field.name, field.span)
+            return member(expr(base), field.name, field.span, lenient: queryDepth > 0)
         case .index(let base, let index):
             return indexing(expr(base), expr(index), index.span)
         case .query(let source, let clauses):
             return query(source, clauses, span)
         case .aggregate(let kind, let field, let source):
             return aggregate(kind, field, source, span)
-        case .add:
-            unsupported("'add'", span, hint: "adding stored rows needs the data store")
-            return constant(.none)
+        case .add(let type, let fields):
+            return addRow(type, fields, span)
         case .overdue:
             unsupported("'overdue'", span)
             return constant(.none)
@@ -185,8 +184,10 @@ extension Compiler {
         case .rowField(let field, let level)?:
             let span = e.span
             return member({ m in m.rows[level] }, field, span)
-        case .entity?, .event?:
-            unsupported("reading stored rows", e.span, hint: "queries over entities need the data store")
+        case .entity(let entity)?:
+            return entityRows(entity, e.span)
+        case .event?:
+            unsupported("reading stored events", e.span)
             return constant(.none)
         case .function?, .builtin?, nil:
             diagnostics.append(.error("unknown name '\(name)'", at: e.span))
@@ -194,12 +195,18 @@ extension Compiler {
         }
     }
 
-    /// `value.field`, remembering where the field was in the last record's shape.
-    func member(_ base: @escaping Eval, _ name: String, _ span: Span) -> Eval {
+    /// `value.field`, remembering where the field was in the last record's
+    /// shape. A reference is followed to the row it names. Inside a query
+    /// (`lenient`), a field of none is none, as the store has it.
+    func member(_ base: @escaping Eval, _ name: String, _ span: Span, lenient: Bool = false) -> Eval {
         final class Cache { var shape: RecordShape?; var index = 0 }
         let cache = Cache()
         return { m throws(RuntimeError) in
-            let value = try base(m)
+            var value = try base(m)
+            if case .reference(let entity, let key) = value {
+                value = .record(try Compiler.follow(m, entity, key, span))
+            }
+            if lenient, case .none = value { return .none }
             guard case .record(let r) = value else {
                 throw RuntimeError("\(value.typeNameWithArticle) has no field '\(name)'", at: span,
                                    hint: value.typeName == "none" ? "check for none first: 'if x != none { ... }'" : nil)

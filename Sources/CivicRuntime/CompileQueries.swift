@@ -6,14 +6,18 @@ import CivicCheck
 /// (Over stored entities the store evaluates them; see CivicStore.)
 extension Compiler {
     mutating func query(_ source: Expr, _ clauses: QueryClauses, _ span: Span) -> Eval {
-        let rows = expr(source)
+        if let pushed = pushedQuery(source, clauses, span) { return pushed }
+        return listQuery(expr(source), source.span, clauses, span)
+    }
+
+    /// `where`, `order by` and `limit` done here, over the rows `rows` gives.
+    mutating func listQuery(_ rows: @escaping Eval, _ sourceSpan: Span, _ clauses: QueryClauses, _ span: Span) -> Eval {
         let level = queryDepth
         queryDepth += 1
         let filter = clauses.filter.map { boolean($0, "the condition after 'where'") }
         let keys = clauses.order.map { (expr($0.expr), $0.descending, $0.expr.span) }
         queryDepth -= 1
         let limit = clauses.limit.map { (expr($0), $0.span) }
-        let sourceSpan = source.span
         return { m throws(RuntimeError) in
             let value = try rows(m)
             guard var items = value.items else {
@@ -81,12 +85,16 @@ extension Compiler {
     }
 
     mutating func aggregate(_ kind: AggregateKind, _ field: Expr?, _ source: Expr, _ span: Span) -> Eval {
-        let rows = expr(source)
+        if let pushed = pushedAggregate(kind, field, source, span) { return pushed }
+        return listAggregate(kind, field, expr(source), source.span, span)
+    }
+
+    /// An aggregate computed here, over the rows `rows` gives.
+    mutating func listAggregate(_ kind: AggregateKind, _ field: Expr?, _ rows: @escaping Eval, _ sourceSpan: Span, _ span: Span) -> Eval {
         let level = queryDepth
         queryDepth += 1
         let value = field.map { expr($0) }
         queryDepth -= 1
-        let sourceSpan = source.span
         let fieldSpan = field?.span ?? span
         return { m throws(RuntimeError) in
             let list = try rows(m)

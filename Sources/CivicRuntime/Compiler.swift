@@ -158,13 +158,13 @@ public struct Compiler {
                     if i > 0 { line += " " }
                     line += try p(m).formatted(m.format)
                 }
-                m.output(line)
+                m.output(.text(line))
                 return .normal
             }
         case .show(let value):
             let v = expr(value)
             return { m throws(RuntimeError) in
-                m.output(Show.render(try v(m), m.format))
+                m.output(.value(try v(m)))
                 return .normal
             }
         case .expect(let condition):
@@ -173,13 +173,14 @@ public struct Compiler {
             // Declarations take effect through the checked program; tests run under `civic test`.
             return nil
         case .use:
-            unsupported("'use'", s.span); return nil
+            // The files a script uses are read, checked and run before it (see Engine).
+            return nil
         case .load:
-            unsupported("'load'", s.span, hint: "loading data needs the data store"); return nil
-        case .update:
-            unsupported("'update'", s.span, hint: "changing stored rows needs the data store"); return nil
-        case .remove:
-            unsupported("'remove'", s.span, hint: "removing stored rows needs the data store"); return nil
+            unsupported("'load'", s.span); return nil
+        case .update(let target, let fields):
+            return updateRow(target, fields, s.span)
+        case .remove(let target):
+            return removeRows(target, s.span)
         case .award, .charge, .transfer:
             unsupported("changing an account", s.span); return nil
         case .emit:

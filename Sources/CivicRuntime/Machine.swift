@@ -22,15 +22,24 @@ public final class Machine {
     /// The time the script sees (`now()`), fixed for a run.
     public var now: CivicTime
     public var format: FormatOptions
-    /// Where `print` and `show` write, a line at a time.
-    public var output: (String) -> Void
+    /// Where `print` and `show` write.
+    public var output: (OutputItem) -> Void
+    /// The store the script reads and changes, and the schema it holds.
+    public var store: Store
+    public var storeSchema: StoreSchema
+    /// The folder `load` reads from: the script's own (nil: `load` is refused).
+    public var folder: String?
 
     public init(globalCount: Int, limits: Limits = Limits(), now: CivicTime, format: FormatOptions = FormatOptions(),
-                output: @escaping (String) -> Void) {
+                store: Store = MemoryStore(), storeSchema: StoreSchema = StoreSchema(entities: []), folder: String? = nil,
+                output: @escaping (OutputItem) -> Void) {
         self.globals = Array(repeating: .none, count: globalCount)
         self.limits = limits
         self.now = now
         self.format = format
+        self.store = store
+        self.storeSchema = storeSchema
+        self.folder = folder
         self.output = output
         self.stack.reserveCapacity(1024)
     }
@@ -48,6 +57,13 @@ public final class Machine {
     var builtinEnvironment: BuiltinEnvironment {
         BuiltinEnvironment(now: now, options: format)
     }
+}
+
+/// What a script writes: a line of `print`, or a value given to `show`
+/// (rendered as a table for a person, or as JSON for a program).
+public enum OutputItem: Sendable {
+    case text(String)
+    case value(Value)
 }
 
 /// How far a run may go before it is stopped.

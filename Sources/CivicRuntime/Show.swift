@@ -3,8 +3,8 @@ import CivicSyntax
 
 /// What `show` writes: a list of records as an aligned table, a record as a
 /// table of its fields, anything else as `print` would.
-enum Show {
-    static func render(_ value: Value, _ options: FormatOptions) -> String {
+public enum Show {
+    public static func render(_ value: Value, _ options: FormatOptions) -> String {
         switch value {
         case .list, .range:
             let items = value.items ?? []

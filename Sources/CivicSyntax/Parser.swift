@@ -194,12 +194,35 @@ public struct Parser {
 
     mutating func unnest() { depth -= 1 }
 
+    /// Whether token `i` is the first on its source line (only spaces before it).
+    /// Used after a bracket was left open, when the lexer no longer marks line ends.
+    func startsLine(_ i: Int) -> Bool {
+        guard i > 0, i < tokens.count else { return i == 0 }
+        var j = tokens[i].span.start - 1
+        let bytes = file.bytes
+        while j >= 0, j < bytes.count, bytes[j] == UInt8(ascii: " ") || bytes[j] == UInt8(ascii: "\t") { j -= 1 }
+        return j < 0 || (j < bytes.count && (bytes[j] == UInt8(ascii: "\n") || bytes[j] == UInt8(ascii: "\r")))
+    }
+
+    /// The column where token `i` starts (bytes from the line start).
+    func indentation(_ i: Int) -> Int {
+        guard i >= 0, i < tokens.count else { return 0 }
+        let start = tokens[i].span.start
+        var j = start - 1
+        let bytes = file.bytes
+        while j >= 0, j < bytes.count, bytes[j] != UInt8(ascii: "\n") { j -= 1 }
+        return start - j - 1
+    }
+
     /// Ends a statement: a line end, `;`, a `}` that closes the block, or the end.
     mutating func endStatement() throws(Failure) {
         switch kind {
         case .newline, .symbol(.semicolon): advance()
         case .end, .symbol(.rightBrace): break
         case .error(let message): throw failure(message)
+        case _ where openBrackets.isEmpty && startsLine(position):
+            // A bracket left open earlier hid the line end; the new line still starts a statement.
+            break
         default:
             throw failure("the end of the statement expected, found \(kind.described)",
                           hint: "put each statement on its own line")
@@ -214,7 +237,15 @@ public struct Parser {
     mutating func synchronize(statementStart start: Int, errorAt errorIndex: Int) {
         var braces = 0
         var i = start
+        let column = indentation(start)
         while i < tokens.count {
+            // After a bracket left open, line ends are not marked: a line that
+            // starts no further in than the broken statement starts the next one.
+            if i > start, i >= errorIndex, braces == 0, startsLine(i), indentation(i) <= column,
+               tokens[i - 1].kind != .newline {
+                position = i
+                return
+            }
             switch tokens[i].kind {
             case .symbol(.leftBrace):
                 braces += 1

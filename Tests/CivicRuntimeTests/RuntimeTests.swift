@@ -446,7 +446,8 @@ private func printed(_ text: String, sourceLocation: SourceLocation = #_sourceLo
             print first people order by age desc
             print first (people where age > 100)
             print sum age * 2 of people where b == "B4"
-            print count [1, 2, 3]
+            let nums = [1, 2, 3]
+            print count nums, len(nums)
             """) == [
                 "4",
                 "3",
@@ -457,7 +458,7 @@ private func printed(_ text: String, sourceLocation: SourceLocation = #_sourceLo
                 "{ name: \"李强\", age: 72, b: \"B4\" }",
                 "none",
                 "144",
-                "3",
+                "3 3",
             ])
     }
 

@@ -52,7 +52,7 @@ struct Conformance {
         let expected = Conformance.expectations(in: text)
         let lines = OutputLines()
         let engine = Engine(options: RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9)),
-                            output: { lines.append($0) })
+                            lines: { lines.append($0) })
         let result = engine.run(SourceFile(name: name, bytes: [UInt8](data)))
         let errors = result.diagnostics.map { d -> String in
             let (line, column) = engine.sources.file(d.span.file)?.location(of: d.span.start) ?? (0, 0)

@@ -1,0 +1,66 @@
+import CivicStore
+import CivicSyntax
+import CivicCheck
+
+/// The schema a store must hold for a checked program: its entities, their
+/// fields' stored types, and their defaults worked out to values.
+public enum StoreSchemaBuilder {
+    public static func schema(of program: CheckedProgram) -> Result<StoreSchema, DiagnosticList> {
+        var entities: [StoredEntity] = []
+        var errors: [Diagnostic] = []
+        for name in program.schema.order {
+            guard let e = program.schema.entities[name] else { continue }
+            if name.hasPrefix("civic_") {
+                errors.append(.error("entity names starting with 'civic_' are kept for the store's own tables", at: e.span))
+                continue
+            }
+            var fields: [StoredField] = []
+            for f in e.fields {
+                guard let type = storedType(f.type) else {
+                    errors.append(.error("the field '\(f.name)' of \(name) has a type the store cannot keep", at: f.span))
+                    continue
+                }
+                var defaultValue: Value?
+                if let d = f.defaultValue {
+                    switch Compiler.constant(d, in: program) {
+                    case .success(let v): defaultValue = v
+                    case .failure(let diagnostic): errors.append(diagnostic)
+                    }
+                }
+                fields.append(StoredField(name: f.name, type: type, isKey: f.isKey, isPrivate: f.isPrivate,
+                                          defaultValue: defaultValue, isGenerated: f.isGenerated))
+            }
+            entities.append(StoredEntity(name: name, fields: fields))
+        }
+        return errors.isEmpty ? .success(StoreSchema(entities: entities)) : .failure(DiagnosticList(errors))
+    }
+
+    static func storedType(_ t: CivicType) -> StoredType? {
+        switch t {
+        case .number: return .number
+        case .text: return .text
+        case .bool: return .bool
+        case .date: return .date
+        case .time: return .time
+        case .duration: return .duration
+        case .entity(let e): return .reference(e)
+        case .list(let element): return storedType(element).map { .list($0) }
+        default: return nil
+        }
+    }
+}
+
+extension Compiler {
+    /// The value of an expression that needs nothing from a run (a field's default).
+    static func constant(_ e: Expr, in program: CheckedProgram) -> Result<Value, Diagnostic> {
+        var compiler = Compiler(program: program)
+        let eval = compiler.expr(e)
+        if let first = compiler.diagnostics.first { return .failure(first) }
+        let machine = Machine(globalCount: program.globalCount, now: CivicTime.earliest, output: { _ in })
+        do throws(RuntimeError) {
+            return .success(try eval(machine))
+        } catch {
+            return .failure(Diagnostic(.error, "a default must be a value worked out before the run: \(error.message)", at: e.span))
+        }
+    }
+}

@@ -41,7 +41,7 @@ struct StoreOptions: ParsableArguments {
     func open() throws -> Store {
         guard let db else { return MemoryStore() }
         do {
-            throw StoreError("TEMP-SQLITE \(db)")
+            return try SQLiteStore(path: db)
         } catch {
             printError("civic: \(error)")
             throw ExitCode(ExitStatus.usage)

@@ -213,8 +213,12 @@ extension Checker {
                 error("the field '\(f.name.name)' of \(type.name) holds \(declared.type.withArticle), found \(t.withArticle)", at: f.value.span)
             }
         }
+        let misspelt = Set(fields.compactMap { f in
+            schemaEntry.field(f.name.name) == nil ? Suggestions.nearest(to: f.name.name, in: schemaEntry.fields.map(\.name)) : nil
+        })
         for declared in schemaEntry.fields where declared.defaultValue == nil && !declared.isGenerated {
             if schemaEntry.kind == .event, declared.name == "id" || declared.name == "at" { continue }
+            if misspelt.contains(declared.name) { continue }  // already reported as "did you mean"
             if !fields.contains(where: { $0.name.name == declared.name }) {
                 error("\(type.name) needs the field '\(declared.name)'", at: type.span,
                       hint: "add '\(declared.name): ...', or give the field a default in the declaration")

@@ -55,8 +55,7 @@ extension Checker {
             if let reason { require(reason, checkExpr(reason), is: .text, "the reason after 'for'") }
         case .transfer(let amount, let account, let from, let to, let reason):
             require(amount, checkExpr(amount), is: .number, "the amount")
-            checkAccountHolder(account, from)
-            checkAccountHolder(account, to)
+            if checkAccountHolder(account, from) { checkAccountHolder(account, to) } else { checkExpr(to) }
             if let reason { require(reason, checkExpr(reason), is: .text, "the reason after 'for'") }
         case .rule(let name, let event, let variable, let condition, let body):
             requireTopLevel(statement, "a rule")
@@ -260,17 +259,28 @@ extension Checker {
         }
     }
 
-    func checkAccountHolder(_ account: Identifier, _ holder: Expr) {
+    /// Checks that the holder can hold the account; false if the account is unknown.
+    @discardableResult
+    func checkAccountHolder(_ account: Identifier, _ holder: Expr) -> Bool {
         let t = checkExpr(holder)
         let known = schema.accounts.filter { $0.name == account.name }
         if known.isEmpty {
             error("unknown account '\(account.name)'", at: account.span,
                   hint: Suggestions.hint(for: account.name, in: schema.accounts.map(\.name)) ?? "declare it with 'account \(account.name) of ENTITY'")
-            return
+            return false
         }
-        if case .entity(let name) = t, !known.contains(where: { $0.holder == name }) {
-            error("\(name) has no account '\(account.name)'", at: holder.span,
-                  hint: "the account '\(account.name)' is held by \(known.map(\.holder).joined(separator: ", "))")
+        let holders = known.map(\.holder).joined(separator: ", ")
+        switch t {
+        case .entity(let name):
+            if !known.contains(where: { $0.holder == name }) {
+                error("\(name) has no account '\(account.name)'", at: holder.span,
+                      hint: "the account '\(account.name)' is held by \(holders)")
+            }
+        case .any:
+            break
+        default:
+            error("'\(account.name)' is held by \(holders), not by \(t.withArticle)", at: holder.span)
         }
+        return true
     }
 }

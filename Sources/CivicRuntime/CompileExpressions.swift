@@ -183,7 +183,7 @@ extension Compiler {
             return { m in m.stack[m.base &+ i] }
         case .rowField(let field, let level)?:
             let span = e.span
-            return member({ m in m.rows[level] }, field, span)
+            return member({ m in m.rows[level] }, field, span, lenient: true)
         case .entity(let entity)?:
             return entityRows(entity, e.span)
         case .event?:
@@ -198,8 +198,12 @@ extension Compiler {
     /// `value.field`, remembering where the field was in the last record's
     /// shape. A reference is followed to the row it names. Inside a query
     /// (`lenient`), a field of none is none, as the store has it.
+    ///
+    /// A `private` field read outside a query is masked (`138****0000`) unless
+    /// the run may reveal it: a script can search by private data
+    /// (`where phone == ...`) but cannot take it out into any output.
     func member(_ base: @escaping Eval, _ name: String, _ span: Span, lenient: Bool = false) -> Eval {
-        final class Cache { var shape: RecordShape?; var index = 0 }
+        final class Cache { var shape: RecordShape?; var index = 0; var isPrivate = false }
         let cache = Cache()
         return { m throws(RuntimeError) in
             var value = try base(m)
@@ -211,14 +215,24 @@ extension Compiler {
                 throw RuntimeError("\(value.typeNameWithArticle) has no field '\(name)'", at: span,
                                    hint: value.typeName == "none" ? "check for none first: 'if x != none { ... }'" : nil)
             }
-            if r.shape === cache.shape { return r.values[cache.index] }
+            if r.shape === cache.shape {
+                return cache.isPrivate && !lenient ? Compiler.masked(r.values[cache.index], m) : r.values[cache.index]
+            }
             guard let i = r.shape.index(of: name) else {
                 throw RuntimeError("\(r.shape.typeName ?? "this record") has no field '\(name)'", at: span)
             }
             cache.shape = r.shape
             cache.index = i
-            return r.values[i]
+            cache.isPrivate = r.shape.privateFields.contains(name)
+            return cache.isPrivate && !lenient ? Compiler.masked(r.values[i], m) : r.values[i]
         }
+    }
+
+    /// A private value as a run without `--reveal` may see it.
+    static func masked(_ v: Value, _ m: Machine) -> Value {
+        if m.format.reveal { return v }
+        if case .none = v { return v }
+        return .text(Value.mask(v.formatted(m.format)))
     }
 
     func indexing(_ base: @escaping Eval, _ index: @escaping Eval, _ span: Span) -> Eval {

@@ -175,8 +175,8 @@ public struct Compiler {
         case .use:
             // The files a script uses are read, checked and run before it (see Engine).
             return nil
-        case .load:
-            unsupported("'load'", s.span); return nil
+        case .load(let entity, let path):
+            return loadRows(entity, path, s.span)
         case .update(let target, let fields):
             return updateRow(target, fields, s.span)
         case .remove(let target):

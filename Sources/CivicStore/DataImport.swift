@@ -29,8 +29,8 @@
 // and tabs are ignored. In JSON null is none. A field whose column (CSV) or
 // key (JSON) is absent gets the field's default value, or none: `values`
 // always has one value per field, in the entity's order, defaults filled in.
-// The key must be given (a column that is never empty) unless the store makes
-// it; a key seen twice in one file is an error.
+// The key must be given (a column that is never empty or blank) unless the
+// store makes it; a key seen twice in one file is an error.
 
 import Foundation
 import CivicSyntax
@@ -153,9 +153,9 @@ struct RowBuilder {
     /// Whether the data must give `field`: a key the store does not make.
     static func isRequired(_ field: StoredField) -> Bool { field.isKey && !field.isGenerated }
 
-    /// "Resident has no field 'nmae' (did you mean 'name'?)"
+    /// "unknown column 'nmae': Resident has no such field (did you mean 'name'?)"
     func unknownField(_ name: String, line: Int, what: String) -> ImportError {
-        var text = "\(what) '\(name)': \(entity.name) has no field '\(name)'"
+        var text = "unknown \(what) '\(name)': \(entity.name) has no such field"
         if let hint = Suggestions.hint(for: name, in: entity.fields.map(\.name)) { text += " (\(hint))" }
         return error(text, line: line, field: name)
     }
@@ -166,18 +166,21 @@ struct RowBuilder {
 
     /// Finishes a row: fills absent fields (`nil`) with their defaults, runs
     /// every value through the store's checks and looks for a repeated key.
-    mutating func add(_ given: [Value?], line: Int) throws(ImportError) {
+    /// `line` is where the row starts; `fieldLines`, where each field's value
+    /// is, when that differs (a JSON object over several lines).
+    mutating func add(_ given: [Value?], line: Int, fieldLines: [Int]? = nil) throws(ImportError) {
         var values: [Value] = []
         values.reserveCapacity(entity.fields.count)
         for (i, field) in entity.fields.enumerated() {
             let value = given[i] ?? field.defaultValue ?? .none
-            if case .none = value, RowBuilder.isRequired(field) {
-                throw missingKey(field, line: line)
+            let valueLine = given[i] == nil ? line : (fieldLines?[i] ?? line)
+            if RowBuilder.isRequired(field), RowBuilder.isBlank(value) {
+                throw missingKey(field, line: valueLine)
             }
             do {
                 values.append(try RowCheck.stored(value, for: field, of: entity.name))
             } catch {
-                throw self.error(error.message, line: line, field: field.name)
+                throw self.error(error.message, line: valueLine, field: field.name)
             }
         }
         if let k = keyIndex {
@@ -191,6 +194,15 @@ struct RowBuilder {
             }
         }
         rows.append(ImportedRow(line: line, values: values))
+    }
+
+    /// None, or a text of nothing but spaces: not a key.
+    static func isBlank(_ value: Value) -> Bool {
+        switch value {
+        case .none: return true
+        case .text(let s): return CellValue.trimmed(s).isEmpty
+        default: return false
+        }
     }
 
     static func keyText(_ key: Value) -> String {
@@ -207,12 +219,19 @@ struct RowBuilder {
 /// What is wrong with one cell or JSON value, without the file, line and field.
 struct CellProblem: Error {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// The value is of the wrong kind (not, say, a number with too many decimals).
+    var isMismatch = false
+    init(_ message: String, isMismatch: Bool = false) {
+        self.message = message
+        self.isMismatch = isMismatch
+    }
 }
 
 enum CellValue {
     /// Spaces and tabs, ignored around a cell that is not Text.
     static func trimmed(_ s: String) -> Substring {
+        let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 }
+        guard let first = s.utf8.first, let last = s.utf8.last, isSpace(first) || isSpace(last) else { return Substring(s) }
         var sub = Substring(s)
         while let c = sub.first, c == " " || c == "\t" { sub.removeFirst() }
         while let c = sub.last, c == " " || c == "\t" { sub.removeLast() }
@@ -242,7 +261,7 @@ enum CellValue {
     }
 
     static func mismatch(_ type: StoredType, found: String, schema: StoreSchema) -> CellProblem {
-        CellProblem("expected \(expected(type, schema: schema)), found \(found)")
+        CellProblem("expected \(expected(type, schema: schema)), found \(found)", isMismatch: true)
     }
 
     /// The key field of the entity a reference points to.
@@ -262,9 +281,10 @@ enum CellValue {
         case .text:
             return .text(raw)
         case .number:
-            return .number(try exactNumber(String(s), shown: String(s)) ?? { () throws(CellProblem) -> Number in
+            guard let n = try exactNumber(String(s), shown: String(s)) else {
                 throw mismatch(type, found: shown(s), schema: schema)
-            }())
+            }
+            return .number(n)
         case .bool:
             switch s.lowercased() {
             case "true": return .bool(true)
@@ -282,8 +302,11 @@ enum CellValue {
             return .duration(d)
         case .reference(let target):
             let key = try referencedKey(target, schema: schema)
-            let value = try fromCell(String(s), key.type, schema: schema)
-            return .reference(entity: target, key: value)
+            do {
+                return .reference(entity: target, key: try fromCell(String(s), key.type, schema: schema))
+            } catch where error.isMismatch {
+                throw mismatch(type, found: shown(s), schema: schema)
+            }
         case .list(let element):
             guard s.first == "[", let json = try? JSONReader.parseSingle(Array(s.utf8)),
                   case .array(let items) = json.value else {
@@ -303,7 +326,7 @@ enum CellValue {
         case (.text, .string(let s)):
             return .text(s)
         case (.text, .number(let n)):
-            throw CellProblem("expected a Text, found the number \(n) (put it in quotes)")
+            throw CellProblem("expected a Text, found the number \(CellValue.shortened(n)) (put it in quotes)", isMismatch: true)
         case (.number, .number(let n)):
             if let number = try jsonNumber(n) { return .number(number) }
         case (.number, .string(let s)):
@@ -321,8 +344,7 @@ enum CellValue {
             let key = try referencedKey(target, schema: schema)
             do {
                 return .reference(entity: target, key: try fromJSON(json, key.type, schema: schema))
-            } catch {
-                if case .reference = key.type { throw error }
+            } catch where error.isMismatch {
                 throw mismatch(type, found: describe(json), schema: schema)
             }
         case (.list(let element), .array(let items)):
@@ -341,7 +363,7 @@ enum CellValue {
         switch json {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return n.count > 60 ? String(n.prefix(57)) + "…" : n
+        case .number(let n): return shortened(n)
         case .string(let s): return shown(s)
         case .array: return "a list"
         case .object: return "an object"
@@ -355,25 +377,22 @@ enum CellValue {
     /// where its text is still at hand: Number would round away digits beyond
     /// its 34.
     static func exactNumber(_ text: String, shown: String) throws(CellProblem) -> Number? {
-        let utf8 = text.utf8
-        var integerDigits = 0       // after leading zeros
-        var fractionDigits = 0      // up to the last non-zero one
-        var afterPoint = false
-        var seenDigit = false
-        var i = 0
-        for byte in utf8 {
-            defer { i += 1 }
+        var integerDigits = 0       // significant digits before the point
+        var fractionDigits = 0      // digits after the point, up to the last non-zero one
+        var point: Int?
+        var digitsInPart = 0
+        for (i, byte) in text.utf8.enumerated() {
             switch byte {
             case UInt8(ascii: "-") where i == 0:
                 continue
             case UInt8(ascii: "."):
-                guard !afterPoint, seenDigit else { return nil }
-                afterPoint = true
-                seenDigit = false
+                guard point == nil, digitsInPart > 0 else { return nil }
+                point = i
+                digitsInPart = 0
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                seenDigit = true
-                if afterPoint {
-                    if byte != UInt8(ascii: "0") { fractionDigits = i + 1 }
+                digitsInPart += 1
+                if let p = point {
+                    if byte != UInt8(ascii: "0") { fractionDigits = i - p }
                 } else if integerDigits > 0 || byte != UInt8(ascii: "0") {
                     integerDigits += 1
                 }
@@ -381,21 +400,19 @@ enum CellValue {
                 return nil
             }
         }
-        guard seenDigit else { return nil }
-        if afterPoint, let point = utf8.firstIndex(of: UInt8(ascii: ".")) {
-            let pointOffset = utf8.distance(from: utf8.startIndex, to: point)
-            fractionDigits = max(0, fractionDigits - pointOffset - 1)
-        } else {
-            fractionDigits = 0
-        }
+        guard digitsInPart > 0 else { return nil }
         guard integerDigits <= Number.maxDigits, let number = Number(literal: text) else {
-            throw CellProblem("\(shown) is too large to store (the most is 8,999,999,999,999.999999)")
+            throw CellProblem("\(shortened(shown)) is too large to store (the most is 8,999,999,999,999.999999)")
         }
         if fractionDigits > number.scale {
-            // Digits were rounded away: say what RowCheck would have said.
-            throw CellProblem("\(shown) has more than \(RowCheck.maxDecimals) decimals, more than the store keeps")
+            // Digits were rounded away: say what RowCheck says of too many decimals.
+            throw CellProblem("\(shortened(shown)) has more than \(RowCheck.maxDecimals) decimals, more than the store keeps")
         }
         return number
+    }
+
+    static func shortened(_ s: String) -> String {
+        s.utf8.count > 60 ? String(s.prefix(57)) + "…" : s
     }
 
     /// The text of a JSON number (`-12.5e3`) as an exact Number.
@@ -419,7 +436,7 @@ enum CellValue {
             exponent = exp
             mantissa = mantissa[..<e]
         }
-        if exponent == 0 { return try exactNumber(sign + mantissa, shown: text) }
+        if exponent == 0 { return try exactNumber(sign + String(mantissa), shown: text) }
         var digits = ""
         var pointAt = 0
         if let dot = mantissa.firstIndex(of: ".") {
@@ -438,7 +455,7 @@ enum CellValue {
             plain = digits + String(repeating: "0", count: pointAt - digits.count)
         } else {
             let cut = digits.index(digits.startIndex, offsetBy: pointAt)
-            plain = digits[..<cut] + "." + digits[cut...]
+            plain = String(digits[..<cut]) + "." + String(digits[cut...])
         }
         return try exactNumber(sign + plain, shown: text)
     }

@@ -209,8 +209,12 @@ extension Parser {
     mutating func parseAwardOrCharge(_ word: String) throws(Failure) -> StmtKind {
         advance()
         let amount = try parseExpression()
-        let account = try identifier("an account name after the amount")
         let preposition = word == "award" ? "to" : "from"
+        if isWord(preposition) {
+            throw failure("the account's name is missing after the amount", at: current.span,
+                          hint: "write '\(word) 10 points \(preposition) RESIDENT'")
+        }
+        let account = try identifier("an account name after the amount")
         try expectWord(preposition, hint: "write '\(word) 10 \(account.name) \(preposition) RESIDENT'")
         let holder = try parseExpression()
         var reason: Expr?
@@ -227,6 +231,10 @@ extension Parser {
     mutating func parseTransfer() throws(Failure) -> StmtKind {
         advance()
         let amount = try parseExpression()
+        if isWord("from") {
+            throw failure("the account's name is missing after the amount", at: current.span,
+                          hint: "write 'transfer 2 credits from A to B'")
+        }
         let account = try identifier("an account name after the amount")
         try expectWord("from", hint: "write 'transfer 2 \(account.name) from A to B'")
         let from = try parseExpression()

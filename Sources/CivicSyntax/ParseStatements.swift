@@ -44,6 +44,9 @@ extension Parser {
     mutating func parseBlock(_ what: String = "a block") throws(Failure) -> [Stmt] {
         if kind == .newline, peek() == .symbol(.leftBrace) { advance() }
         guard isSymbol(.leftBrace) else {
+            if isSymbol(.assign) {
+                throw expected("'{' to start \(what)", hint: "to compare, write '==' instead of '='")
+            }
             throw expected("'{' to start \(what)")
         }
         let open = try self.open(.leftBrace)

@@ -106,7 +106,7 @@ public struct Parser {
     /// "expected X, found Y", or the lexer's own message when the token is an error.
     func expected(_ what: String, hint: String? = nil) -> Failure {
         if case .error(let message) = kind {
-            return failure(message, hint: hint)
+            return failure(message)
         }
         if let open = openBrackets.last, kind == .end || kind == .symbol(.rightBrace) || kind == .symbol(.rightParen) || kind == .symbol(.rightBracket) {
             if let closer = Parser.closer(of: open.kind), kind != .symbol(closer) {
@@ -161,12 +161,24 @@ public struct Parser {
             let open = openBrackets.last
             let line = open.map { file.location(of: $0.span.start).line } ?? 0
             if case .error(let message) = kind { throw failure(message) }
-            throw failure("'\(s.rawValue)' expected to close the '\(Parser.opener(open?.kind ?? .end))' opened at line \(line), found \(kind.described)")
+            throw failure("'\(s.rawValue)' expected to close the '\(Parser.opener(open?.kind ?? .end))' opened at line \(line), found \(kind.described)",
+                          hint: startsExpression && s != .rightBrace ? "is a ',' missing before this?" : nil)
         }
         let t = current
         advance()
         if !openBrackets.isEmpty { openBrackets.removeLast() }
         return t
+    }
+
+    /// Whether the current token can start an expression (for "is a ',' missing?").
+    var startsExpression: Bool {
+        switch kind {
+        case .name, .number, .percent, .text, .date, .time, .keyword(.true), .keyword(.false), .keyword(.none),
+             .symbol(.leftParen), .symbol(.leftBracket):
+            return true
+        default:
+            return false
+        }
     }
 
     static func closer(of kind: TokenKind) -> Symbol? {

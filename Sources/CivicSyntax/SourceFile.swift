@@ -34,7 +34,10 @@ public final class SourceFile: Sendable {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
         }
-        let start = lineStarts[lo]
+        var start = lineStarts[lo]
+        if start == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF, offset >= 3 {
+            start = 3  // a byte-order mark is not a column
+        }
         var column = 1
         var i = start
         while i < offset {

@@ -107,16 +107,38 @@ private func civic(_ arguments: [String], in folder: TempFolder? = nil, env: [St
                stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }
 
+/// The C library's pseudo-terminal calls, looked up at run time (Swift's
+/// Glibc module does not show them without _XOPEN_SOURCE).
+private struct PseudoTerminalCalls {
+    typealias IntCall = @convention(c) (Int32) -> Int32
+    typealias NameCall = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+    let openpt: IntCall
+    let grantpt: IntCall
+    let unlockpt: IntCall
+    let ptsname: NameCall
+
+    init?() {
+        guard let handle = dlopen(nil, RTLD_NOW),
+              let o = dlsym(handle, "posix_openpt"), let g = dlsym(handle, "grantpt"),
+              let u = dlsym(handle, "unlockpt"), let p = dlsym(handle, "ptsname") else { return nil }
+        openpt = unsafeBitCast(o, to: IntCall.self)
+        grantpt = unsafeBitCast(g, to: IntCall.self)
+        unlockpt = unsafeBitCast(u, to: IntCall.self)
+        ptsname = unsafeBitCast(p, to: NameCall.self)
+    }
+}
+
 /// Runs `civic ARGS` with its standard error on a pseudo-terminal, and
 /// returns what it wrote there, so that colour can be seen.
 private func civicWithTerminal(_ arguments: [String], in folder: TempFolder, env: [String: String] = [:],
                                sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, stderr: String) {
     try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), sourceLocation: sourceLocation)
-    let master = posix_openpt(O_RDWR | O_NOCTTY)
+    let pty = try #require(PseudoTerminalCalls(), "the C library's pseudo-terminal calls are missing", sourceLocation: sourceLocation)
+    let master = pty.openpt(O_RDWR | O_NOCTTY)
     try #require(master >= 0, "no pseudo-terminal", sourceLocation: sourceLocation)
     defer { close(master) }
-    try #require(grantpt(master) == 0 && unlockpt(master) == 0, sourceLocation: sourceLocation)
-    let name = try #require(ptsname(master).map { String(cString: $0) }, sourceLocation: sourceLocation)
+    try #require(pty.grantpt(master) == 0 && pty.unlockpt(master) == 0, sourceLocation: sourceLocation)
+    let name = try #require(pty.ptsname(master).map { String(cString: $0) }, sourceLocation: sourceLocation)
     let slave = open(name, O_RDWR | O_NOCTTY)
     try #require(slave >= 0, sourceLocation: sourceLocation)
     let slaveHandle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)

@@ -71,8 +71,14 @@ private func run(_ text: String, limits: Limits = Limits(), reveal: Bool = false
         case .failure(let list): return .failure(NotRun(description: "compile errors: \(list.diagnostics.map(\.message))"))
         }
         let lines = Lines()
-        let machine = Machine(globalCount: compiled.globalCount, limits: limits, now: fixedNow,
-                              format: FormatOptions(reveal: reveal), output: { lines.lines.append($0) })
+        let format = FormatOptions(reveal: reveal)
+        // `print` gives a line; `show` gives a value, shown as a person reads it.
+        let machine = Machine(globalCount: compiled.globalCount, limits: limits, now: fixedNow, format: format) { item in
+            switch item {
+            case .text(let line): lines.lines.append(line)
+            case .value(let value): lines.lines.append(Show.render(value, format))
+            }
+        }
         func place(_ span: Span) -> String {
             let (line, column) = file.location(of: span.start)
             return "\(line):\(column)"

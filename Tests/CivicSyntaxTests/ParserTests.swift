@@ -496,6 +496,27 @@ private func offset(of needle: String, in text: String) -> Int? {
             """)
     }
 
+    @Test func aggregateWordsAreUsableAsNames() throws {
+        let actual = try tree("""
+            let count = 3
+            print count + 1
+            let first = [1]
+            print first[0], count [1, 2], first xs
+            sum = 1
+            """)
+        #expect(actual == """
+            (let count 3)
+            (print (+ count 1))
+            (let first [1])
+            (print ([] first 0) (count [1 2]) (first xs))
+            (= sum 1)
+            """)
+    }
+
+    @Test func blockMayOpenOnTheNextLine() throws {
+        #expect(try tree("if a\n{\n  print 1\n}\nprint 2") == "(if a {(print 1)})\n(print 2)")
+    }
+
     @Test func onlyACallOrNameCanBeAssigned() {
         let (_, diagnostics) = parse("split(x, \",\") = 1")
         #expect(diagnostics.map(\.message) == ["only a name, a field or a list item can be given a new value"])
@@ -971,6 +992,21 @@ private func offset(of needle: String, in text: String) -> Int? {
         }
     }
 
+    @Test func everyKindOfExpressionSpansItsText() throws {
+        let right = [
+            "-a.b", "not c == d", "sum age of xs where k > 1", "count ys", "[1, 2]", "{ a: 1 }",
+            "P { x: 1 }", "2 hours", "f(x)[0]", "add R { id: 1 }", "overdue H", "\"t{u}v\"", "1..n",
+            "xs order by a desc limit 3", "2026-11-28T09:30", "70%", "a or b and c", "none",
+        ]
+        let source = right.enumerated().map { "let v\($0) = \($1)" }.joined(separator: "\n")
+        let s = try statements(source)
+        let found = s.map { st -> String in
+            guard case .let(_, let value) = st.kind else { return "?" }
+            return text(source, value.span)
+        }
+        #expect(found == right)
+    }
+
     @Test func spanOfAParenthesizedOperandIncludesTheParenthesis() throws {
         let source = "let x = (a + b) * c"
         let s = try statements(source)
@@ -1128,6 +1164,36 @@ private func offset(of needle: String, in text: String) -> Int? {
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.message == "'}' expected to close the '{' opened at line 2, found the end of the file")
         #expect(diagnostics.first?.hint == "add '}' after the last statement of the block")
+    }
+
+    @Test func unclosedBraceIsRenderedAtTheEndOfTheFile() {
+        let map = SourceMap()
+        let id = map.add(SourceFile(name: "rules.civic", text: "print 0\nif x > 1 {\n  print x\n\nprint 2"))
+        let (_, diagnostics) = Parser.parse(map.files[id], fileID: id)
+        #expect(DiagnosticRenderer(sources: map, color: false).render(diagnostics) == """
+            rules.civic:5:8: error: '}' expected to close the '{' opened at line 2, found the end of the file
+                5 | print 2
+                  |        ^
+                  = hint: add '}' after the last statement of the block
+            """)
+    }
+
+    @Test func severalParseErrorsAreRenderedWithACount() {
+        let map = SourceMap()
+        let id = map.add(SourceFile(name: "t.civic", text: "let = 1\nprint (2 +)\nprint 3"))
+        let (program, diagnostics) = Parser.parse(map.files[id], fileID: id)
+        #expect(DiagnosticRenderer(sources: map, color: false).render(diagnostics) == """
+            t.civic:1:5: error: a name after 'let' expected, found '='
+                1 | let = 1
+                  |     ^
+
+            t.civic:2:11: error: an expression expected, found ')'
+                2 | print (2 +)
+                  |           ^
+
+            2 errors
+            """)
+        #expect(program.statements.map(sx) == ["(print 3)"])
     }
 
     @Test func unclosedBraceInADeclarationNamesItsLine() {

@@ -1,0 +1,901 @@
+import CivicSyntax
+import Foundation
+import GRDB
+
+/// A store in a SQLite file (or in memory): the embedded default engine.
+///
+/// It answers every call with exactly the results `MemoryStore` gives. One
+/// table per entity, named after it, with a column per field (plus
+/// `civic_row`, which keeps rows in the order they were added); the schema,
+/// the store format and the next generated keys live in `civic_schema`,
+/// `civic_meta` and `civic_sequence`. Values are encoded exactly (see
+/// SQLiteValues.swift); queries become one parameterized SELECT (see
+/// SQLiteQuery.swift).
+///
+/// Files use WAL journal mode. A run's `begin` takes the write lock
+/// (BEGIN IMMEDIATE), waiting up to the busy timeout for another run to
+/// finish. Everything a run does, schema changes included, happens inside
+/// its transaction, so `rollback` leaves the file exactly as it was.
+public final class SQLiteStore: Store {
+    /// The format of the files this version of Civic writes. A file with a
+    /// higher format was written by a newer Civic and is refused.
+    public static let format = 1
+    /// How long `begin` (and any write) waits for another run holding the file.
+    public static let defaultBusyTimeoutMilliseconds = 5_000
+
+    let queue: DatabaseQueue
+    /// The file as the user named it; nil in memory.
+    public let path: String?
+    let readOnly: Bool
+    /// How the store is named in messages.
+    let displayName: String
+
+    var schema = StoreSchema(entities: [])
+    var tables: [String: SQLiteTable] = [:]
+    /// SQLite's `data_version` when the schema was read: it changes when
+    /// another connection commits.
+    var dataVersion: Int64 = -1
+    /// The open transaction and savepoints, as MemoryStore keeps its
+    /// snapshots: the store's name for each and its SQL savepoint.
+    var marks: [(name: String, sql: String)] = []
+    /// Whether `prepare` changed the schema in the open transaction (a
+    /// rollback then reads it again).
+    var schemaChangedInTransaction = false
+    /// The next generated key per entity, as read from `civic_sequence`.
+    var nextIDs: [String: Int] = [:]
+
+    /// Opens the store in the file at `path`, or makes a new one there.
+    public convenience init(path: String, busyTimeoutMilliseconds: Int = SQLiteStore.defaultBusyTimeoutMilliseconds) throws(StoreError) {
+        try self.init(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, readOnly: false)
+    }
+
+    /// `readOnly` opens the file for reading only, as SQLite does by itself
+    /// for a file that may not be written (tests use it where permissions
+    /// cannot be taken away).
+    convenience init(path: String, busyTimeoutMilliseconds: Int, readOnly forced: Bool) throws(StoreError) {
+        let files = FileManager.default
+        let readOnly = forced || (files.fileExists(atPath: path) && !files.isWritableFile(atPath: path))
+        let configuration = SQLiteStore.configuration(busyTimeoutMilliseconds: busyTimeoutMilliseconds, readOnly: readOnly)
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw SQLiteStore.storeError(error, name: path)
+        }
+        try self.init(queue: queue, path: path, readOnly: readOnly)
+    }
+
+    /// A new store in memory, for tests.
+    public static func inMemory() throws(StoreError) -> SQLiteStore {
+        let configuration = SQLiteStore.configuration(busyTimeoutMilliseconds: defaultBusyTimeoutMilliseconds, readOnly: false)
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(configuration: configuration)
+        } catch {
+            throw SQLiteStore.storeError(error, name: "in memory")
+        }
+        return try SQLiteStore(queue: queue, path: nil, readOnly: false)
+    }
+
+    init(queue: DatabaseQueue, path: String?, readOnly: Bool) throws(StoreError) {
+        self.queue = queue
+        self.path = path
+        self.readOnly = readOnly
+        self.displayName = path ?? "in memory"
+        try run(refresh: false) { db in try self.open(db) }
+    }
+
+    static func configuration(busyTimeoutMilliseconds: Int, readOnly: Bool) -> Configuration {
+        var c = Configuration()
+        c.foreignKeysEnabled = false
+        c.readonly = readOnly
+        // A run's transaction spans many calls.
+        c.allowsUnsafeTransactions = true
+        c.label = "Civic store"
+        let milliseconds = max(0, busyTimeoutMilliseconds)
+        c.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+            db.add(collation: SQLiteFunctions.textCollation)
+            db.add(function: SQLiteFunctions.listEqual)
+            db.add(function: SQLiteFunctions.durationOrder)
+        }
+        return c
+    }
+
+    public var description: String {
+        path.map { "SQLite file \($0)" } ?? "SQLite in memory"
+    }
+
+    // MARK: Opening
+
+    /// Checks that the file is a Civic store this version can read (or an
+    /// empty database, which becomes one), and reads its schema.
+    func open(_ db: Database) throws {
+        var names: [String] = []
+        for value in try values(db, "SELECT name FROM sqlite_master WHERE type = 'table'") {
+            if case .string(let s) = value.storage { names.append(s) }
+        }
+        if names.contains("civic_meta") {
+            let stored = try values(db, "SELECT value FROM civic_meta WHERE name = 'format'").first
+            guard case .string(let text)? = stored?.storage, let format = Int(text) else {
+                throw StoreError("\(displayName) is not a Civic store (its civic_meta table has no format)")
+            }
+            if format > SQLiteStore.format {
+                throw StoreError("\(displayName) was written by a newer version of Civic (store format \(format); this version reads format \(SQLiteStore.format))",
+                                 hint: "open it with a newer Civic")
+            }
+        } else if names.contains(where: { !$0.lowercased().hasPrefix("sqlite_") }) {
+            throw StoreError("\(displayName) is not a Civic store (a SQLite database without Civic's tables)",
+                             hint: "give the name of a Civic store, or of a new file")
+        }
+        if path != nil && !readOnly {
+            let mode = try values(db, "PRAGMA journal_mode").first
+            if case .string(let m)? = mode?.storage, m.lowercased() != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+        }
+        if !names.contains("civic_meta") && !readOnly {
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            do {
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS civic_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+                    CREATE TABLE IF NOT EXISTS civic_schema (position INTEGER PRIMARY KEY, entity TEXT NOT NULL UNIQUE, fields TEXT NOT NULL) STRICT;
+                    CREATE TABLE IF NOT EXISTS civic_sequence (entity TEXT PRIMARY KEY, next_id INTEGER NOT NULL) STRICT;
+                    """)
+                try exec(db, "INSERT OR IGNORE INTO civic_meta (name, value) VALUES ('format', ?1)", [String(SQLiteStore.format).databaseValue])
+                try db.execute(sql: "COMMIT")
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
+        }
+        try reload(db)
+    }
+
+    /// Reads the schema from `civic_schema` and makes the tables' shapes.
+    func reload(_ db: Database) throws {
+        dataVersion = -1
+        nextIDs = [:]
+        var entities: [StoredEntity] = []
+        let exists = try values(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'civic_schema'")
+        if !exists.isEmpty {
+            let statement = try db.cachedStatement(sql: "SELECT entity, fields FROM civic_schema ORDER BY position")
+            let cursor = try Row.fetchCursor(statement)
+            while let row = try cursor.next() {
+                let name: DatabaseValue = row[0]
+                let fields: DatabaseValue = row[1]
+                guard case .string(let n) = name.storage, case .string(let f) = fields.storage,
+                      let entity = SQLiteSchemaJSON.entity(name: n, fields: f) else {
+                    throw StoreError("the store \(displayName) is damaged: its schema (civic_schema) cannot be read")
+                }
+                entities.append(entity)
+            }
+        }
+        install(StoreSchema(entities: entities))
+        dataVersion = try currentDataVersion(db)
+    }
+
+    func install(_ newSchema: StoreSchema) {
+        schema = newSchema
+        var made: [String: SQLiteTable] = [:]
+        for entity in newSchema.entities { made[entity.name] = SQLiteTable(entity, in: newSchema) }
+        tables = made
+    }
+
+    func currentDataVersion(_ db: Database) throws -> Int64 {
+        guard case .int64(let v)? = try values(db, "PRAGMA data_version").first?.storage else { return -1 }
+        return v
+    }
+
+    /// Reads the schema again if another connection has committed since.
+    func refresh(_ db: Database) throws {
+        if try currentDataVersion(db) != dataVersion { try reload(db) }
+    }
+
+    // MARK: Running statements
+
+    var beginSQL: String { readOnly ? "BEGIN" : "BEGIN IMMEDIATE" }
+
+    /// Runs `body` on the connection, turning every error into a StoreError.
+    /// Outside a transaction the schema is first read again if another
+    /// connection changed the file.
+    func run<T>(refresh: Bool = true, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.inDatabase { db in
+                if !db.isInsideTransaction {
+                    if !self.marks.isEmpty {
+                        // The transaction ended without us (SQLite rolls back on some I/O errors).
+                        self.marks = []
+                        self.schemaChangedInTransaction = false
+                        try self.reload(db)
+                    } else if refresh {
+                        try self.refresh(db)
+                    }
+                }
+                return try body(db)
+            }
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// Runs a change. Outside a transaction it is its own transaction; inside
+    /// one, an `atomic` change of several statements is kept whole or not at all.
+    func write<T>(atomic: Bool, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        try run(refresh: false) { db in
+            if db.isInsideTransaction {
+                guard atomic else { return try body(db) }
+                try db.execute(sql: "SAVEPOINT civic_change")
+                do {
+                    let result = try body(db)
+                    try db.execute(sql: "RELEASE civic_change")
+                    return result
+                } catch {
+                    try? db.execute(sql: "ROLLBACK TO civic_change")
+                    try? db.execute(sql: "RELEASE civic_change")
+                    self.nextIDs = [:]
+                    try? self.reload(db)
+                    throw error
+                }
+            }
+            try db.execute(sql: self.beginSQL)
+            do {
+                try self.refresh(db)
+                let result = try body(db)
+                try db.execute(sql: "COMMIT")
+                return result
+            } catch {
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                self.nextIDs = [:]
+                try? self.reload(db)
+                throw error
+            }
+        }
+    }
+
+    func exec(_ db: Database, _ sql: String, _ arguments: [DatabaseValue] = []) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.execute(arguments: StatementArguments(arguments))
+    }
+
+    /// The first column of every row.
+    func values(_ db: Database, _ sql: String, _ arguments: [DatabaseValue] = []) throws -> [DatabaseValue] {
+        let statement = try db.cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        var out: [DatabaseValue] = []
+        while let row = try cursor.next() {
+            let v: DatabaseValue = row[0]
+            out.append(v)
+        }
+        return out
+    }
+
+    /// Rows read with one codec per column (nil: the column is none).
+    func rows(_ db: Database, _ sql: String, _ arguments: [DatabaseValue], _ codecs: [SQLiteCodec?], of entity: String) throws -> [[Value]] {
+        let statement = try db.cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        var out: [[Value]] = []
+        while let row = try cursor.next() {
+            var values: [Value] = []
+            values.reserveCapacity(codecs.count)
+            for (i, codec) in codecs.enumerated() {
+                guard let codec else { values.append(.none); continue }
+                let stored: DatabaseValue = row[i]
+                do {
+                    values.append(try codec.decode(stored))
+                } catch {
+                    throw StoreError("the store \(displayName) holds a value in \(entity) that Civic cannot read",
+                                     hint: "the file may have been changed by another program")
+                }
+            }
+            out.append(values)
+        }
+        return out
+    }
+
+    func table(_ name: String) throws(StoreError) -> SQLiteTable {
+        guard let t = tables[name] else { throw StoreError("the store has no entity '\(name)'") }
+        return t
+    }
+
+    // MARK: Errors
+
+    func storeError(_ error: any Error) -> StoreError {
+        SQLiteStore.storeError(error, name: displayName)
+    }
+
+    static func storeError(_ error: any Error, name: String) -> StoreError {
+        if let e = error as? StoreError { return e }
+        guard let e = error as? DatabaseError else { return StoreError("the store \(name) failed: \(error)") }
+        switch e.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError("the store \(name) is busy: another run is using it; try again when it has finished")
+        case .SQLITE_READONLY:
+            return StoreError("the store \(name) is read-only: Civic cannot write to it",
+                              hint: "check that the file and its folder may be written, or copy the store somewhere they may")
+        case .SQLITE_NOTADB:
+            return StoreError("\(name) is not a Civic store (not a SQLite database)")
+        case .SQLITE_CORRUPT:
+            return StoreError("the store \(name) is damaged (SQLite says: \(e.message ?? "corrupt"))")
+        case .SQLITE_FULL:
+            return StoreError("the store \(name) cannot grow: the disk is full")
+        case .SQLITE_CANTOPEN:
+            return StoreError("cannot open the store \(name)", hint: "check that its folder exists and may be written")
+        default:
+            return StoreError("the store \(name) failed: \(e.message ?? e.description)")
+        }
+    }
+
+    static func isIntegerOverflow(_ error: any Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return e.resultCode == .SQLITE_ERROR && (e.message ?? "").contains("integer overflow")
+    }
+
+    // MARK: Schema
+
+    public func storedSchema() throws(StoreError) -> StoreSchema {
+        try run { _ in self.schema }
+    }
+
+    public func prepare(_ requested: StoreSchema) throws(StoreError) {
+        // Outside a transaction, see first whether anything changes: a store
+        // that already agrees is not written (it may be read-only).
+        let needed = try run { db in
+            if db.isInsideTransaction { return true }
+            return !(try self.plan(db, requested)).isEmpty
+        }
+        guard needed else { return }
+        try write(atomic: true) { db in
+            let changes = try self.plan(db, requested)
+            if !changes.isEmpty { try self.apply(db, changes) }
+        }
+    }
+
+    func plan(_ db: Database, _ requested: StoreSchema) throws -> [SchemaChange] {
+        try checkNames(requested)
+        return try SchemaMigration.plan(
+            stored: schema, requested: requested,
+            rowCount: { name throws(StoreError) in
+                guard let t = self.tables[name] else { return 0 }
+                return try self.count(db, "SELECT COUNT(*) FROM \(t.table)")
+            },
+            valueCount: { name, field throws(StoreError) in
+                guard let t = self.tables[name], let i = t.entity.index(of: field) else { return 0 }
+                return try self.count(db, "SELECT COUNT(\(t.columns[i])) FROM \(t.table)")
+            })
+    }
+
+    func count(_ db: Database, _ sql: String) throws(StoreError) -> Int {
+        do {
+            guard case .int64(let n)? = try values(db, sql).first?.storage else { return 0 }
+            return Int(n)
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// Names SQLite cannot keep apart from others, or that are the store's own.
+    func checkNames(_ requested: StoreSchema) throws(StoreError) {
+        func folded(_ s: String) -> String {
+            String(String.UnicodeScalarView(s.unicodeScalars.map { c in
+                ("A"..."Z").contains(c) ? Unicode.Scalar(c.value + 32) ?? c : c
+            }))
+        }
+        func plain(_ name: String, _ what: String) throws(StoreError) {
+            if name.isEmpty { throw StoreError("\(what) needs a name") }
+            if name.unicodeScalars.contains("\0") {
+                throw StoreError("the name of \(what) '\(name)' holds a NUL character, which a SQLite store cannot keep")
+            }
+        }
+        let entityNames = schema.entities.map(\.name) + requested.entities.map(\.name)
+        for entity in requested.entities {
+            try plain(entity.name, "an entity")
+            let f = folded(entity.name)
+            if f.hasPrefix("civic_") || f.hasPrefix("sqlite_") {
+                throw StoreError("the entity name '\(entity.name)' is kept for the store's own tables",
+                                 hint: "names starting with 'civic_' or 'sqlite_' belong to the store; rename the entity")
+            }
+            if let other = entityNames.first(where: { $0 != entity.name && folded($0) == f }) {
+                throw StoreError("the entity names '\(other)' and '\(entity.name)' differ only in capital letters, which a SQLite store cannot tell apart",
+                                 hint: "rename one of them")
+            }
+            let fieldNames = (schema.entity(entity.name)?.fields.map(\.name) ?? []) + entity.fields.map(\.name)
+            for field in entity.fields {
+                try plain(field.name, "a field of \(entity.name)")
+                let g = folded(field.name)
+                if g == SQLiteName.rowColumn {
+                    throw StoreError("the field name '\(field.name)' of \(entity.name) is kept for the store's own use",
+                                     hint: "rename the field")
+                }
+                if let other = fieldNames.first(where: { $0 != field.name && folded($0) == g }) {
+                    throw StoreError("the fields '\(other)' and '\(field.name)' of \(entity.name) differ only in capital letters, which a SQLite store cannot tell apart",
+                                     hint: "rename one of them")
+                }
+            }
+        }
+    }
+
+    func createTableSQL(_ t: SQLiteTable) -> String {
+        var columns = ["\(SQLiteName.quote(SQLiteName.rowColumn)) INTEGER PRIMARY KEY"]
+        for (i, column) in t.columns.enumerated() { columns.append("\(column) \(t.codecs[i].sqlType)") }
+        if let k = t.keyIndex { columns.append("UNIQUE (\(t.columns[k]))") }
+        return "CREATE TABLE \(t.table) (\(columns.joined(separator: ", "))) STRICT"
+    }
+
+    /// Makes the tables agree with the planned changes and records the new schema.
+    func apply(_ db: Database, _ changes: [SchemaChange]) throws {
+        let newSchema = SchemaMigration.apply(changes, to: schema)
+        var newTables: [String: SQLiteTable] = [:]
+        for entity in newSchema.entities { newTables[entity.name] = SQLiteTable(entity, in: newSchema) }
+        var remade = Set<String>()
+        for change in changes {
+            switch change {
+            case .createEntity(let e):
+                guard let t = newTables[e.name] else { continue }
+                try db.execute(sql: createTableSQL(t))
+            case .addField(let name, let field):
+                guard let t = newTables[name], let i = t.entity.index(of: field.name), !remade.contains(name) else { continue }
+                try db.execute(sql: "ALTER TABLE \(t.table) ADD COLUMN \(t.columns[i]) \(t.codecs[i].sqlType)")
+                if let d = field.defaultValue, !d.isNoneValue {
+                    let v = try RowCheck.stored(d, for: field, of: name)
+                    guard let e = t.codecs[i].encode(v) else {
+                        throw StoreError("\(name).\(field.name): the store cannot keep the default \(d.literal())")
+                    }
+                    try exec(db, "UPDATE \(t.table) SET \(t.columns[i]) = ?1", [e])
+                }
+            case .dropField(let name, let field):
+                guard let old = tables[name], let t = newTables[name], !remade.contains(name) else { continue }
+                if old.entity.field(field)?.isKey == true {
+                    // A key can only be dropped from an empty table (its
+                    // values are never none), and SQLite cannot drop a
+                    // UNIQUE column: make the table again.
+                    try db.execute(sql: "DROP TABLE \(t.table)")
+                    try db.execute(sql: createTableSQL(t))
+                    remade.insert(name)
+                } else {
+                    try db.execute(sql: "ALTER TABLE \(t.table) DROP COLUMN \(SQLiteName.quote(field))")
+                }
+            case .updateField:
+                break   // Only remembered in civic_schema.
+            }
+        }
+        try exec(db, "DELETE FROM civic_schema")
+        for (i, entity) in newSchema.entities.enumerated() {
+            try exec(db, "INSERT INTO civic_schema (position, entity, fields) VALUES (?1, ?2, ?3)",
+                     [Int64(i).databaseValue, entity.name.databaseValue, SQLiteSchemaJSON.fields(entity).databaseValue])
+        }
+        schema = newSchema
+        tables = newTables
+        if db.isInsideTransaction { schemaChangedInTransaction = true }
+    }
+
+    // MARK: Transactions
+
+    /// The store's name for the transaction itself, as MemoryStore names it.
+    static let transactionMark = "transaction"
+
+    func savepointSQL(_ index: Int, _ name: String) -> String {
+        SQLiteName.quote("civic_\(index)_" + String(String.UnicodeScalarView(name.unicodeScalars.filter { $0 != "\0" })))
+    }
+
+    public func begin() throws(StoreError) {
+        try run(refresh: false) { db in
+            if db.isInsideTransaction {
+                // As in MemoryStore, a new transaction starts from here.
+                try db.execute(sql: "COMMIT")
+                self.marks = []
+                self.schemaChangedInTransaction = false
+            }
+            try db.execute(sql: self.beginSQL)
+            do {
+                try self.refresh(db)
+                let sql = self.savepointSQL(0, SQLiteStore.transactionMark)
+                try db.execute(sql: "SAVEPOINT \(sql)")
+                self.marks = [(SQLiteStore.transactionMark, sql)]
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                self.marks = []
+                throw error
+            }
+        }
+    }
+
+    public func commit() throws(StoreError) {
+        try run(refresh: false) { db in
+            if db.isInsideTransaction { try db.execute(sql: "COMMIT") }
+            self.marks = []
+            self.schemaChangedInTransaction = false
+        }
+    }
+
+    public func rollback() {
+        _ = try? run(refresh: false) { db in
+            if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+            self.marks = []
+            self.nextIDs = [:]
+            if self.schemaChangedInTransaction {
+                self.schemaChangedInTransaction = false
+                try self.reload(db)
+            }
+        }
+    }
+
+    public func savepoint(_ name: String) throws(StoreError) {
+        try run(refresh: false) { db in
+            var began = false
+            if !db.isInsideTransaction {
+                self.marks = []
+                try db.execute(sql: self.beginSQL)
+                began = true
+            }
+            do {
+                if began { try self.refresh(db) }
+                let sql = self.savepointSQL(self.marks.count, name)
+                try db.execute(sql: "SAVEPOINT \(sql)")
+                self.marks.append((name, sql))
+            } catch {
+                if began { try? db.execute(sql: "ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    public func releaseSavepoint(_ name: String) throws(StoreError) {
+        try run(refresh: false) { db in
+            guard let i = self.marks.lastIndex(where: { $0.name == name }) else {
+                throw StoreError("no savepoint named '\(name)'")
+            }
+            if i == 0 {
+                // Nothing is left to roll back to: what was done is kept.
+                if db.isInsideTransaction { try db.execute(sql: "COMMIT") }
+                self.marks = []
+                self.schemaChangedInTransaction = false
+            } else {
+                try db.execute(sql: "RELEASE \(self.marks[i].sql)")
+                self.marks.removeSubrange(i...)
+            }
+        }
+    }
+
+    public func rollback(toSavepoint name: String) throws(StoreError) {
+        try run(refresh: false) { db in
+            guard let i = self.marks.lastIndex(where: { $0.name == name }) else {
+                throw StoreError("no savepoint named '\(name)'")
+            }
+            try db.execute(sql: "ROLLBACK TO \(self.marks[i].sql)")
+            self.marks.removeSubrange((i + 1)...)
+            self.nextIDs = [:]
+            if self.schemaChangedInTransaction { try self.reload(db) }
+        }
+    }
+
+    // MARK: Writes
+
+    func nextID(_ db: Database, _ entity: String) throws -> Int {
+        if let n = nextIDs[entity] { return n }
+        var n = 1
+        if case .int64(let v)? = try values(db, "SELECT next_id FROM civic_sequence WHERE entity = ?1", [entity.databaseValue]).first?.storage {
+            n = Int(v)
+        }
+        nextIDs[entity] = n
+        return n
+    }
+
+    func setNextID(_ db: Database, _ entity: String, _ n: Int) throws {
+        try exec(db, "INSERT INTO civic_sequence (entity, next_id) VALUES (?1, ?2) ON CONFLICT (entity) DO UPDATE SET next_id = excluded.next_id",
+                 [entity.databaseValue, Int64(n).databaseValue])
+        nextIDs[entity] = n
+    }
+
+    /// The `civic_row` of the row with this key (matched as MemoryStore
+    /// matches keys: written the same), or nil.
+    func locate(_ db: Database, _ t: SQLiteTable, _ key: Value) throws -> Int64? {
+        guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+        let found = try values(db, "SELECT \(SQLiteName.quote(SQLiteName.rowColumn)) FROM \(t.table) WHERE \(t.columns[k]) = ?1", [e])
+        guard case .int64(let r)? = found.first?.storage else { return nil }
+        return r
+    }
+
+    /// Every reference in the given fields must name a row that exists.
+    func checkReferences(_ db: Database, _ row: [Value], _ indexes: [Int], _ t: SQLiteTable) throws {
+        for i in indexes {
+            guard case .reference(let target, let key) = row[i] else { continue }
+            guard let other = tables[target], try locate(db, other, key) != nil else {
+                throw StoreError("field '\(t.entity.fields[i].name)': there is no \(target) with key \(key.literal())")
+            }
+        }
+    }
+
+    func encode(_ value: Value, _ t: SQLiteTable, _ i: Int) throws -> DatabaseValue {
+        guard let e = t.codecs[i].encode(value) else {
+            throw StoreError("field '\(t.entity.fields[i].name)': the store cannot keep \(value.literal())")
+        }
+        return e
+    }
+
+    public func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value {
+        let generated = tables[entity]?.keyIndex.map { tables[entity]?.entity.fields[$0].isGenerated ?? false } ?? false
+        return try write(atomic: generated) { db in
+            let t = try self.table(entity)
+            guard values.count == t.entity.fields.count, let k = t.keyIndex else {
+                throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
+            }
+            var row = values
+            var next: Int?
+            if t.entity.fields[k].isGenerated {
+                let current = try self.nextID(db, entity)
+                if row[k].isNoneValue { row[k] = .number(Number(current)) }
+                if case .number(let n) = row[k], let i = n.intValue {
+                    let after = i == Int.max ? i : i + 1
+                    if after > current { next = after }
+                }
+            }
+            for (i, field) in t.entity.fields.enumerated() {
+                row[i] = try RowCheck.stored(row[i], for: field, of: entity)
+            }
+            try self.checkReferences(db, row, Array(row.indices), t)
+            var arguments: [DatabaseValue] = []
+            arguments.reserveCapacity(row.count)
+            for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
+            let placeholders = row.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
+            do {
+                try self.exec(db, "INSERT INTO \(t.table) (\(t.columns.joined(separator: ", "))) VALUES (\(placeholders))", arguments)
+            } catch let error as DatabaseError
+                        where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
+                                 hint: "each \(entity) needs its own \(t.entity.fields[k].name)")
+            }
+            if let next { try self.setNextID(db, entity, next) }
+            return row[k]
+        }
+    }
+
+    public func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {
+        try write(atomic: false) { db in
+            let t = try self.table(entity)
+            guard let r = try self.locate(db, t, key) else {
+                throw StoreError("there is no \(entity) with key \(key.literal())")
+            }
+            var changed: [Int: Value] = [:]
+            for (name, value) in changes {
+                guard let i = t.entity.index(of: name) else { throw StoreError("\(entity) has no field '\(name)'") }
+                if t.entity.fields[i].isKey { throw StoreError("the key '\(name)' of \(entity) cannot be changed") }
+                changed[i] = value
+            }
+            if changed.isEmpty { return }
+            let indexes = changed.keys.sorted()
+            var row = [Value](repeating: .none, count: t.entity.fields.count)
+            for i in indexes {
+                row[i] = try RowCheck.stored(changed[i] ?? .none, for: t.entity.fields[i], of: entity)
+            }
+            try self.checkReferences(db, row, indexes, t)
+            var sets: [String] = []
+            var arguments: [DatabaseValue] = []
+            for i in indexes {
+                arguments.append(try self.encode(row[i], t, i))
+                sets.append("\(t.columns[i]) = ?\(arguments.count)")
+            }
+            arguments.append(r.databaseValue)
+            try self.exec(db, "UPDATE \(t.table) SET \(sets.joined(separator: ", ")) WHERE \(SQLiteName.quote(SQLiteName.rowColumn)) = ?\(arguments.count)", arguments)
+        }
+    }
+
+    public func delete(_ entity: String, key: Value) throws(StoreError) {
+        try write(atomic: false) { db in
+            let t = try self.table(entity)
+            guard let k = t.keyIndex, let stored = t.codecs[k].encodeLookup(key), let r = try self.locate(db, t, key) else {
+                throw StoreError("there is no \(entity) with key \(key.literal())")
+            }
+            let row = SQLiteName.quote(SQLiteName.rowColumn)
+            for other in self.schema.entities {
+                guard let o = self.tables[other.name] else { continue }
+                for (i, field) in other.fields.enumerated() where field.type == .reference(entity) {
+                    var b = SQLiteQueryBuilder(tables: self.tables, parameters: [])
+                    var sql = "SELECT 1 FROM \(o.table) AS t0 WHERE \(b.equality("t0.\(o.columns[i])", o.codecs[i], stored))"
+                    if other.name == entity { sql += " AND t0.\(row) <> \(b.bind(r))" }
+                    if !(try self.values(db, sql + " LIMIT 1", b.arguments)).isEmpty {
+                        throw StoreError("\(entity) \(key.literal()) cannot be removed: a \(other.name) refers to it in '\(field.name)'")
+                    }
+                }
+            }
+            try self.exec(db, "DELETE FROM \(t.table) WHERE \(row) = ?1", [r.databaseValue])
+        }
+    }
+
+    public func row(_ entity: String, key: Value) throws(StoreError) -> Record? {
+        try run { db in
+            let t = try self.table(entity)
+            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+            let found = try self.rows(db, "SELECT \(t.selectList("t0")) FROM \(t.table) AS t0 WHERE t0.\(t.columns[k]) = ?1",
+                                      [e], t.codecs, of: entity)
+            return found.first.map { Record(shape: t.shape, values: $0) }
+        }
+    }
+
+    // MARK: Reads
+
+    /// A query made ready: its condition, order and limit.
+    struct Plan {
+        var builder: SQLiteQueryBuilder
+        let table: SQLiteTable
+        /// " WHERE ..." or "".
+        let filter: String
+        let order: [SQLiteOrderKey]
+        /// nil: the order is computed in Swift (a Duration key).
+        let terms: [String]?
+        let limit: Int?
+
+        var from: String { "FROM \(table.table) AS t0\(filter)" }
+    }
+
+    func plan(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> Plan {
+        let t = try table(query.entity)
+        var b = SQLiteQueryBuilder(tables: tables, parameters: parameters)
+        var filter = ""
+        if let p = query.filter { filter = " WHERE " + (try b.predicate(p, t, "t0")) }
+        let order = try b.orderValues(query.order, t, "t0")
+        var limit: Int?
+        if let l = query.limit { limit = max(0, try MemoryStore.whole(parameters, l)) }
+        return Plan(builder: b, table: t, filter: filter, order: order,
+                    terms: SQLiteQueryBuilder.orderTerms(order, "t0"), limit: limit)
+    }
+
+    /// The values of `columns` for the rows a query selects, in its order.
+    func select(_ db: Database, _ plan: inout Plan, _ columns: [(sql: String, codec: SQLiteCodec?)]) throws -> [[Value]] {
+        let list = columns.map { $0.codec == nil ? "NULL" : $0.sql }
+        if let terms = plan.terms {
+            var sql = "SELECT \(list.joined(separator: ", ")) \(plan.from) ORDER BY \(terms.joined(separator: ", "))"
+            if let limit = plan.limit { sql += " LIMIT \(plan.builder.bind(Int64(limit)))" }
+            return try rows(db, sql, plan.builder.arguments, columns.map(\.codec), of: plan.table.entity.name)
+        }
+        // An order by a Duration: sort as MemoryStore does, rows taken in
+        // the order they were added.
+        let keys = plan.order.map { $0.codec == nil ? "NULL" : $0.sql }
+        let sql = "SELECT \((list + keys).joined(separator: ", ")) \(plan.from) ORDER BY t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+        let all = try rows(db, sql, plan.builder.arguments, columns.map(\.codec) + plan.order.map(\.codec), of: plan.table.entity.name)
+        let n = columns.count
+        var keyed = all.enumerated().map { (i, r) in (i, Array(r[n...])) }
+        let order = plan.order
+        keyed.sort { a, b in
+            for (k, key) in order.enumerated() {
+                let x = a.1[k], y = b.1[k]
+                if case .none = x { if case .none = y { continue }; return false }
+                if case .none = y { return true }
+                let o = Value.order(x, y) ?? 0
+                if o != 0 { return key.descending ? o > 0 : o < 0 }
+            }
+            return a.0 < b.0
+        }
+        var out = keyed.map { Array(all[$0.0][..<n]) }
+        if let limit = plan.limit, limit < out.count { out.removeSubrange(limit...) }
+        return out
+    }
+
+    public func fetch(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> [Record] {
+        try run { db in
+            var p = try self.plan(query, parameters)
+            let t = p.table
+            let columns = t.columns.indices.map { (sql: "t0.\(t.columns[$0])", codec: Optional(t.codecs[$0])) }
+            return try self.select(db, &p, columns).map { Record(shape: t.shape, values: $0) }
+        }
+    }
+
+    public func aggregate(_ aggregate: StoreAggregate, _ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> Value {
+        try run { db in
+            var p = try self.plan(query, parameters)
+            switch aggregate {
+            case .count:
+                var sql = "SELECT COUNT(*) \(p.from)"
+                if let limit = p.limit {
+                    sql = "SELECT COUNT(*) FROM (SELECT 1 \(p.from) LIMIT \(p.builder.bind(Int64(limit))))"
+                }
+                guard case .int64(let n)? = try self.values(db, sql, p.builder.arguments).first?.storage else { return .number(.zero) }
+                return .number(Number(Int(n)))
+            case .exists:
+                var inner = "SELECT 1 \(p.from)"
+                if let limit = p.limit { inner += " LIMIT \(p.builder.bind(Int64(limit)))" }
+                guard case .int64(let n)? = try self.values(db, "SELECT EXISTS (\(inner))", p.builder.arguments).first?.storage else {
+                    return .bool(false)
+                }
+                return .bool(n != 0)
+            case .sum(let path), .average(let path):
+                let average: Bool
+                if case .average = aggregate { average = true } else { average = false }
+                let (sql, codec) = try p.builder.value(path, p.table, "t0")
+                if path.steps.count == 1, case .number? = codec, p.limit == nil || p.terms != nil {
+                    do {
+                        return try self.sum(db, &p, sql, average: average)
+                    } catch let error where SQLiteStore.isIntegerOverflow(error) {
+                        // Too large for SQLite's integers: add exactly here.
+                        p = try self.plan(query, parameters)
+                    }
+                }
+                let values = try self.pathValues(db, &p, path)
+                return average ? try Aggregates.average(values) : try Aggregates.sum(values)
+            case .min(let path), .max(let path):
+                var smallest = false
+                if case .min = aggregate { smallest = true }
+                let (sql, codec) = try p.builder.value(path, p.table, "t0")
+                if path.steps.count == 1, let codec {
+                    switch codec {
+                    case .number, .bool, .date, .time:
+                        guard p.limit == nil || p.terms != nil else { break }
+                        return try self.extreme(db, &p, sql, codec, smallest: smallest)
+                    case .text:
+                        guard let terms = p.terms else { break }
+                        return try self.extremeText(db, &p, sql, terms, smallest: smallest)
+                    default:
+                        break
+                    }
+                }
+                return Aggregates.extreme(try self.pathValues(db, &p, path), smallest: smallest)
+            }
+        }
+    }
+
+    /// The source of an aggregate over one column: the table itself, or the
+    /// rows the limit keeps (in the query's order).
+    func source(_ p: inout Plan, _ sql: String) -> (from: String, column: String) {
+        guard let limit = p.limit, let terms = p.terms else { return (p.from, sql) }
+        let inner = "SELECT \(sql) AS v \(p.from) ORDER BY \(terms.joined(separator: ", ")) LIMIT \(p.builder.bind(Int64(limit)))"
+        return ("FROM (\(inner))", "v")
+    }
+
+    /// Sum (or average) of a Number column: the millionths are added by
+    /// SQLite as whole units and remainders, exactly, and divided here.
+    func sum(_ db: Database, _ p: inout Plan, _ sql: String, average: Bool) throws -> Value {
+        let (from, v) = source(&p, sql)
+        let statement = try db.cachedStatement(sql: "SELECT SUM(\(v) / 1000000), SUM(\(v) % 1000000), COUNT(\(v)) \(from)")
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(p.builder.arguments))
+        var units: Int64 = 0, rest: Int64 = 0, count: Int64 = 0
+        if let row = try cursor.next() {
+            let a: DatabaseValue = row[0], b: DatabaseValue = row[1], c: DatabaseValue = row[2]
+            if case .int64(let x) = a.storage { units = x }
+            if case .int64(let x) = b.storage { rest = x }
+            if case .int64(let x) = c.storage { count = x }
+        }
+        let total = Number(coefficient: Int128(units) * 1_000_000 + Int128(rest), scale: RowCheck.maxDecimals)
+        guard average else { return .number(total) }
+        if count == 0 { return .none }
+        do {
+            return .number(try total.dividing(by: Number(Int(count))))
+        } catch {
+            throw StoreError("the average is too large")
+        }
+    }
+
+    func extreme(_ db: Database, _ p: inout Plan, _ sql: String, _ codec: SQLiteCodec, smallest: Bool) throws -> Value {
+        let (from, v) = source(&p, sql)
+        let found = try rows(db, "SELECT \(smallest ? "MIN" : "MAX")(\(v)) \(from)", p.builder.arguments, [codec], of: p.table.entity.name)
+        return found.first?.first ?? .none
+    }
+
+    /// The least (or greatest) text; of texts that are equal but written
+    /// differently (composed and decomposed accents), the first in the
+    /// query's order, as `Aggregates.extreme` gives.
+    func extremeText(_ db: Database, _ p: inout Plan, _ sql: String, _ terms: [String], smallest: Bool) throws -> Value {
+        let order = terms.joined(separator: ", ")
+        var inner = "SELECT \(sql) AS v, ROW_NUMBER() OVER (ORDER BY \(order)) AS n \(p.from)"
+        if let limit = p.limit { inner += " ORDER BY \(order) LIMIT \(p.builder.bind(Int64(limit)))" }
+        let outer = "SELECT v FROM (\(inner)) WHERE v IS NOT NULL ORDER BY v COLLATE civic_text\(smallest ? "" : " DESC"), n LIMIT 1"
+        return try rows(db, outer, p.builder.arguments, [.text], of: p.table.entity.name).first?.first ?? .none
+    }
+
+    /// The values at a path of the rows a query selects, in its order, none left out.
+    func pathValues(_ db: Database, _ p: inout Plan, _ path: FieldPath) throws -> [Value] {
+        let column = try p.builder.value(path, p.table, "t0")
+        return try select(db, &p, [column]).compactMap { $0.first }.filter { !$0.isNoneValue }
+    }
+
+    public func dump() throws(StoreError) -> String {
+        try run { db in
+            var out = ""
+            for name in self.schema.entities.map(\.name).sorted() {
+                guard let t = self.tables[name] else { continue }
+                let sql = "SELECT \(t.selectList("t0")) FROM \(t.table) AS t0 ORDER BY t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+                out += Dump.table(t.entity, try self.rows(db, sql, [], t.codecs, of: name))
+            }
+            return out
+        }
+    }
+}

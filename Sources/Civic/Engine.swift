@@ -13,12 +13,18 @@ public struct RunOptions: Sendable {
     public var timeZone: String
     /// Show `private` fields instead of masking them.
     public var reveal: Bool
+    /// Give queries over stored entities to the store (SQL for SQLite). Off,
+    /// the interpreter reads every row and does the query itself, with the
+    /// same results: tests run both ways and compare.
+    public var pushdown: Bool
 
-    public init(limits: Limits = Limits(), now: CivicTime? = nil, timeZone: String = "Asia/Shanghai", reveal: Bool = false) {
+    public init(limits: Limits = Limits(), now: CivicTime? = nil, timeZone: String = "Asia/Shanghai", reveal: Bool = false,
+                pushdown: Bool = true) {
         self.limits = limits
         self.now = now
         self.timeZone = timeZone
         self.reveal = reveal
+        self.pushdown = pushdown
     }
 
     /// The current local time in the configured zone.
@@ -107,7 +113,7 @@ public final class Engine: @unchecked Sendable {
             case .success(let c): checked = c
             }
             let compiled: CompiledProgram
-            switch Compiler.compile(checked, statements: programs.flatMap(\.statements)) {
+            switch Compiler.compile(checked, statements: programs.flatMap(\.statements), pushdown: options.pushdown) {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
             case .success(let c): compiled = c
             }

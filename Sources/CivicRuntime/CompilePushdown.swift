@@ -20,6 +20,7 @@ extension Compiler {
 
     /// The stored entity a query source names, if it names one.
     func storedSource(_ source: Expr) -> String? {
+        guard pushdown else { return nil }
         if case .name = source.kind, case .entity(let name)? = program.resolution(of: source) { return name }
         return nil
     }

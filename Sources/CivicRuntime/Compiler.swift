@@ -43,6 +43,9 @@ public struct Compiler {
     /// How many queries enclose the expression being compiled: the index of
     /// the row its clauses read (the checker counts the same way).
     var queryDepth = 0
+    /// Whether queries over stored entities are given to the store. Off, every
+    /// query is done here over all rows: the tests compare both ways.
+    var pushdown = true
 
     init(program: CheckedProgram) {
         self.program = program
@@ -53,8 +56,10 @@ public struct Compiler {
 
     /// Compiles the given statements (by default, every file of the program)
     /// with every function of the program.
-    public static func compile(_ program: CheckedProgram, statements: [Stmt]? = nil) -> Result<CompiledProgram, DiagnosticList> {
+    public static func compile(_ program: CheckedProgram, statements: [Stmt]? = nil,
+                               pushdown: Bool = true) -> Result<CompiledProgram, DiagnosticList> {
         var compiler = Compiler(program: program)
+        compiler.pushdown = pushdown
         for (i, f) in program.functions.enumerated() {
             compiler.functions[i].body = compiler.block(f.body)
         }

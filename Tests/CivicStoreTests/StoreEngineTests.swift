@@ -776,7 +776,7 @@ private enum Community {
 
     @Test func savepointsNest() throws {
         let e = try Community.engines()
-        let w = { (k: String) in e.add(Community.worker, ["id": text(k)]) }
+        let w = { (k: String) in _ = e.add(Community.worker, ["id": text(k)]) }
         let names = { e.keys(query("Worker", compare("id", .greater)), [text("W3")]) }
         e.transaction("begin") { try $0.begin() }
         w("WA")

@@ -44,27 +44,42 @@ struct Conformance {
         return e
     }
 
+    /// The engines a script runs on: every script on the in-memory store;
+    /// scripts under `store/` also on SQLite, and on SQLite with every query
+    /// done by the interpreter instead of the store — all with the same expectations.
+    static func engines(for name: String) -> [String] {
+        name.hasPrefix("store/") ? ["memory", "sqlite", "sqlite-interpreted"] : ["memory"]
+    }
+
     @Test("conformance", arguments: scripts)
     func script(_ name: String) throws {
+        for engineName in Conformance.engines(for: name) {
+            try run(name, on: engineName)
+        }
+    }
+
+    func run(_ name: String, on engineName: String) throws {
         let url = Conformance.folder.appendingPathComponent(name)
         let data = try Data(contentsOf: url)
         let text = String(decoding: data, as: UTF8.self)
         let expected = Conformance.expectations(in: text)
         let lines = OutputLines()
-        let engine = Engine(options: RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9)),
-                            lines: { lines.append($0) })
-        let result = engine.run(SourceFile(name: name, bytes: [UInt8](data)))
+        let store: Store = engineName.hasPrefix("sqlite") ? try SQLiteStore.inMemory() : MemoryStore()
+        let options = RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9),
+                                 pushdown: engineName != "sqlite-interpreted")
+        let engine = Engine(options: options, store: store, lines: { lines.append($0) })
+        let result = engine.run(SourceFile(name: url.path, bytes: [UInt8](data)))
         let errors = result.diagnostics.map { d -> String in
             let (line, column) = engine.sources.file(d.span.file)?.location(of: d.span.start) ?? (0, 0)
             return "\(line):\(column) \(d.message)"
         }
-        #expect(errors == expected.errors, "diagnostics of \(name):\n\(engine.render(result.diagnostics))")
+        #expect(errors == expected.errors, "diagnostics of \(name) on \(engineName):\n\(engine.render(result.diagnostics))")
         for (i, hint) in expected.hints where i >= 0 && i < result.diagnostics.count {
-            #expect(result.diagnostics[i].hint == hint, "hint of error \(i + 1) in \(name)")
+            #expect(result.diagnostics[i].hint == hint, "hint of error \(i + 1) in \(name) on \(engineName)")
         }
         #expect(lines.all.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                     == (expected.output.isEmpty && lines.all.isEmpty ? [""] : expected.output),
-                "output of \(name)")
+                "output of \(name) on \(engineName)")
     }
 
     @Test func corpusIsLarge() {

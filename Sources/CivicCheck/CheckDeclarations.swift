@@ -39,6 +39,9 @@ extension Checker {
             }
         }
         for statement in statements {
+            addImpliedFields(statement)
+        }
+        for statement in statements {
             if case .account(let name, let holder, _) = statement.kind {
                 guard schema.entities[holder.name] != nil else {
                     error("unknown entity '\(holder.name)'", at: holder.span,
@@ -103,6 +106,45 @@ extension Checker {
         if kind == .entity { schema.entities[name.name] = schemaEntry } else { schema.events[name.name] = schemaEntry }
         schema.order.append(name.name)
         return true
+    }
+
+    /// Fields a statement adds to an entity or event it names:
+    /// `assign Household to Worker` gives each household a `worker` field (the
+    /// worker entity's name in lower case; a Chinese name as it is), and
+    /// `escalate E { until handled }` gives E a Bool field `handled` (false)
+    /// when E does not declare one.
+    func addImpliedFields(_ statement: Stmt) {
+        switch statement.kind {
+        case .assignment(let entity, let worker, _, _):
+            guard schema.entities[entity.name] != nil, schema.entities[worker.name] != nil else { return }
+            let field = Checker.assignmentField(worker.name)
+            if let existing = schema.entities[entity.name]?.field(field) {
+                if existing.type != .entity(worker.name) {
+                    error("\(entity.name) already has a field '\(field)' that is not a \(worker.name)", at: worker.span,
+                          hint: "the assignment keeps each \(entity.name)'s \(worker.name) in the field '\(field)'")
+                }
+                return
+            }
+            let none = Expr(id: -1, kind: .none, span: worker.span)
+            schema.entities[entity.name]?.fields.append(
+                FieldSchema(name: field, type: .entity(worker.name), isKey: false, isPrivate: false, defaultValue: none, span: worker.span))
+        case .escalate(let event, let lines):
+            guard let e = schema.events[event.name] else { return }
+            // A name close to a declared field is a typo, reported later; it adds nothing.
+            for case .until(let field, _) in lines where e.field(field.name) == nil
+                && Suggestions.nearest(to: field.name, in: e.fields.map(\.name)) == nil {
+                let no = Expr(id: -1, kind: .bool(false), span: field.span)
+                schema.events[event.name]?.fields.append(
+                    FieldSchema(name: field.name, type: .bool, isKey: false, isPrivate: false, defaultValue: no, span: field.span))
+            }
+        default:
+            break
+        }
+    }
+
+    /// The field an assignment to `worker` keeps its result in.
+    public static func assignmentField(_ worker: String) -> String {
+        worker.lowercased()
     }
 
     /// The type a declaration names.

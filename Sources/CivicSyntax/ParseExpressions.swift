@@ -275,7 +275,7 @@ extension Parser {
             arguments.append(try parseExpression())
             if isSymbol(.comma) { advance() } else { break }
         }
-        let close = try close(.rightParen)
+        let close = try close(.rightParen, separating: "the arguments")
         return makeExpr(.call(callee, arguments), callee.span.through(close.span))
     }
 
@@ -287,7 +287,7 @@ extension Parser {
             items.append(try parseExpression())
             if isSymbol(.comma) { advance() } else { break }
         }
-        let close = try close(.rightBracket)
+        let close = try close(.rightBracket, separating: "the items of a list")
         return makeExpr(.list(items), open.span.through(close.span))
     }
 

@@ -173,7 +173,7 @@ extension Parser {
             parameters.append(p)
             if isSymbol(.comma) { advance() } else { break }
         }
-        _ = try close(.rightParen)
+        _ = try close(.rightParen, separating: "the parameters")
         if isSymbol(.assign) {
             advance()
             skipNewlines()

@@ -108,7 +108,8 @@ public struct Parser {
         if case .error(let message) = kind {
             return failure(message)
         }
-        if let open = openBrackets.last, kind == .end || kind == .symbol(.rightBrace) || kind == .symbol(.rightParen) || kind == .symbol(.rightBracket) {
+        let closesSomething = kind == .symbol(.rightBrace) || kind == .symbol(.rightParen) || kind == .symbol(.rightBracket)
+        if let open = openBrackets.last, kind == .end || (closesSomething && open.kind != .symbol(.leftBrace)) {
             if let closer = Parser.closer(of: open.kind), kind != .symbol(closer) {
                 let line = file.location(of: open.span.start).line
                 return failure("\(what) expected, found \(kind.described); '\(closer.rawValue)' is still needed to close the '\(Parser.opener(open.kind))' opened at line \(line)", hint: hint)
@@ -156,13 +157,15 @@ public struct Parser {
     }
 
     /// Closes the innermost bracket, saying which one is unclosed if the closer is missing.
-    mutating func close(_ s: Symbol) throws(Failure) -> Token {
+    /// `separating` names what commas separate here ("the arguments"), for the
+    /// hint when one seems to be missing.
+    mutating func close(_ s: Symbol, separating: String? = nil) throws(Failure) -> Token {
         guard isSymbol(s) else {
             let open = openBrackets.last
             let line = open.map { file.location(of: $0.span.start).line } ?? 0
             if case .error(let message) = kind { throw failure(message) }
             throw failure("'\(s.rawValue)' expected to close the '\(Parser.opener(open?.kind ?? .end))' opened at line \(line), found \(kind.described)",
-                          hint: startsExpression && s != .rightBrace ? "is a ',' missing before this?" : nil)
+                          hint: startsExpression ? separating.map { "put ',' between \($0)" } : nil)
         }
         let t = current
         advance()

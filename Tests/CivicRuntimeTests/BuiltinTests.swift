@@ -2,6 +2,7 @@ import Testing
 import CivicSyntax
 import CivicCheck
 import CivicRuntime
+import CivicStore
 
 // MARK: - Helpers
 
@@ -46,6 +47,7 @@ private func staticType(_ value: Value) -> CivicType {
     case .time: return .time
     case .duration: return .duration
     case .range: return .list(.number)
+    case .reference(let entity, _): return .entity(entity)
     case .list(let items):
         guard let first = items.first else { return .list(.any) }
         return .list(items.dropFirst().reduce(staticType(first)) { CivicType.join($0, staticType($1)) })

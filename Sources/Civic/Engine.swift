@@ -17,9 +17,12 @@ public struct RunOptions: Sendable {
     /// the interpreter reads every row and does the query itself, with the
     /// same results: tests run both ways and compare.
     public var pushdown: Bool
+    /// Who runs the script, written into every ledger entry (default: the operating-system user).
+    public var operatorName: String
 
     public init(limits: Limits = Limits(), now: CivicTime? = nil, timeZone: String = "Asia/Shanghai", reveal: Bool = false,
-                pushdown: Bool = true) {
+                pushdown: Bool = true, operatorName: String? = nil) {
+        self.operatorName = operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
         self.limits = limits
         self.now = now
         self.timeZone = timeZone
@@ -122,16 +125,25 @@ public final class Engine: @unchecked Sendable {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
             case .success(let s): storeSchema = s
             }
+            let accounts: [StoredAccount]
+            switch StoreSchemaBuilder.accounts(of: checked) {
+            case .failure(let list): return RunResult(diagnostics: list.diagnostics)
+            case .success(let a): accounts = a
+            }
             let machine = self.machine ?? Machine(globalCount: 0, limits: options.limits, now: options.currentTime,
                                                   format: FormatOptions(reveal: options.reveal), store: store,
                                                   output: { [output] in output($0) })
             self.machine = machine
             machine.folder = folder(of: file)
+            machine.operatorName = options.operatorName
+            for a in accounts { machine.accounts["\(a.name)|\(a.holder)"] = a }
             let span = programs.last?.statements.first?.span ?? .unknown
             do throws(StoreError) {
                 try store.begin()
                 try store.prepare(storeSchema)
                 machine.storeSchema = try store.storedSchema()
+                // Credits that expired since the last run leave their balances first.
+                _ = try Bookkeeper.expire(store, asOf: machine.now, operatorName: options.operatorName)
             } catch {
                 store.rollback()
                 return RunResult(diagnostics: [Diagnostic(.error, error.message, at: span, hint: error.hint)])

@@ -184,11 +184,8 @@ extension Compiler {
         case .rowField(let field, let level)?:
             let span = e.span
             return member({ m in m.rows[level] }, field, span, lenient: true)
-        case .entity(let entity)?:
+        case .entity(let entity)?, .event(let entity)?:
             return entityRows(entity, e.span)
-        case .event?:
-            unsupported("reading stored events", e.span)
-            return constant(.none)
         case .function?, .builtin?, nil:
             diagnostics.append(.error("unknown name '\(name)'", at: e.span))
             return constant(.none)
@@ -219,6 +216,10 @@ extension Compiler {
                 return cache.isPrivate && !lenient ? Compiler.masked(r.values[cache.index], m) : r.values[cache.index]
             }
             guard let i = r.shape.index(of: name) else {
+                // An account is a field of its holder: its balance, read when asked for.
+                if let entity = r.shape.typeName, let k = r.shape.keyIndex, m.accounts[Compiler.accountKey(name, entity)] != nil {
+                    return try Compiler.balance(m, name, entity, r.values[k], span)
+                }
                 throw RuntimeError("\(r.shape.typeName ?? "this record") has no field '\(name)'", at: span)
             }
             cache.shape = r.shape

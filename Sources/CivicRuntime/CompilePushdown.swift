@@ -20,9 +20,11 @@ extension Compiler {
 
     /// The stored entity a query source names, if it names one.
     func storedSource(_ source: Expr) -> String? {
-        guard pushdown else { return nil }
-        if case .name = source.kind, case .entity(let name)? = program.resolution(of: source) { return name }
-        return nil
+        guard pushdown, case .name = source.kind else { return nil }
+        switch program.resolution(of: source) {
+        case .entity(let name)?, .event(let name)?: return name
+        default: return nil
+        }
     }
 
     /// Field types the store can compare and order exactly as the language does.
@@ -39,7 +41,7 @@ extension Compiler {
         switch e.kind {
         case .name(let name):
             guard case .rowField(let field, let l)? = program.resolution(of: e), l == level, field == name,
-                  let f = program.schema.entities[entity]?.field(field) else { return nil }
+                  let f = program.schema.type(named: entity)?.field(field) else { return nil }
             return (FieldPath([field]), f.type)
         case .member(let base, let field):
             guard let (path, type) = fieldPath(base, level: level, entity: entity),
@@ -191,7 +193,7 @@ extension Compiler {
 
     static func allRows(_ m: Machine, _ entity: String, _ span: Span) throws(RuntimeError) -> Value {
         do throws(StoreError) {
-            return .list(try m.store.fetch(StoreQuery(entity: entity), []).map { .record($0) })
+            return .list(try Compiler.withBalances(try m.store.fetch(StoreQuery(entity: entity), []), entity, m))
         } catch {
             throw Compiler.storeError(error, span)
         }
@@ -203,7 +205,7 @@ extension Compiler {
         return { m throws(RuntimeError) in
             guard let values = try Compiler.bind(parameters, m) else { return nil }
             do throws(StoreError) {
-                return .list(try m.store.fetch(query, values).map { .record($0) })
+                return .list(try Compiler.withBalances(try m.store.fetch(query, values), query.entity, m))
             } catch {
                 throw Compiler.storeError(error, span)
             }

@@ -6,12 +6,14 @@ import CivicCheck
 public struct CompiledProgram {
     let main: Exec
     public let globalCount: Int
+    let rules: [CompiledRule]
 
     /// Runs the top-level statements on a machine.
     public func run(on machine: Machine) throws(RuntimeError) {
         if machine.globals.count < globalCount {
             machine.globals += Array(repeating: .none, count: globalCount - machine.globals.count)
         }
+        machine.rules += rules
         _ = try main(machine)
     }
 }
@@ -63,11 +65,13 @@ public struct Compiler {
         for (i, f) in program.functions.enumerated() {
             compiler.functions[i].body = compiler.block(f.body)
         }
-        let main = compiler.block(statements ?? program.files.flatMap(\.statements))
+        let all = statements ?? program.files.flatMap(\.statements)
+        let main = compiler.block(all)
+        let rules = compiler.rules(all)
         if !compiler.diagnostics.isEmpty {
             return .failure(DiagnosticList(compiler.diagnostics))
         }
-        return .success(CompiledProgram(main: main, globalCount: program.globalCount))
+        return .success(CompiledProgram(main: main, globalCount: program.globalCount, rules: rules))
     }
 
     mutating func unsupported(_ what: String, _ span: Span, hint: String? = nil) {
@@ -186,10 +190,14 @@ public struct Compiler {
             return updateRow(target, fields, s.span)
         case .remove(let target):
             return removeRows(target, s.span)
-        case .award, .charge, .transfer:
-            unsupported("changing an account", s.span); return nil
-        case .emit:
-            unsupported("'emit'", s.span); return nil
+        case .award(let amount, let account, let holder, let reason):
+            return award(amount, account, holder, reason, s.span)
+        case .charge(let amount, let account, let holder, let reason):
+            return charge(amount, account, holder, reason, s.span)
+        case .transfer(let amount, let account, let from, let to, let reason):
+            return transfer(amount, account, from, to, reason, s.span)
+        case .emit(let type, let fields):
+            return emit(type, fields, s.span)
         case .enrol, .withdraw:
             unsupported("enrolment", s.span); return nil
         case .redeem:

@@ -29,6 +29,16 @@ public final class Machine {
     public var storeSchema: StoreSchema
     /// The folder `load` reads from: the script's own (nil: `load` is refused).
     public var folder: String?
+    /// Accounts by "name|holder".
+    public var accounts: [String: StoredAccount] = [:]
+    /// Who runs the script, written into every ledger entry.
+    public var operatorName = "civic"
+    /// The rule being applied, while its body runs.
+    var rule: RuleContext?
+    /// The program's rules, in the order written.
+    var rules: [CompiledRule] = []
+    /// Row shapes with account balances added, by entity.
+    var balanceShapes: [String: (base: RecordShape, shape: RecordShape)] = [:]
 
     public init(globalCount: Int, limits: Limits = Limits(), now: CivicTime, format: FormatOptions = FormatOptions(),
                 store: Store = MemoryStore(), storeSchema: StoreSchema = StoreSchema(entities: []), folder: String? = nil,

@@ -9,7 +9,7 @@ public enum StoreSchemaBuilder {
         var entities: [StoredEntity] = []
         var errors: [Diagnostic] = []
         for name in program.schema.order {
-            guard let e = program.schema.entities[name] else { continue }
+            guard let e = program.schema.type(named: name) else { continue }
             if name.hasPrefix("civic_") {
                 errors.append(.error("entity names starting with 'civic_' are kept for the store's own tables", at: e.span))
                 continue
@@ -32,7 +32,42 @@ public enum StoreSchemaBuilder {
             }
             entities.append(StoredEntity(name: name, fields: fields))
         }
+        entities += Books.entities
         return errors.isEmpty ? .success(StoreSchema(entities: entities)) : .failure(DiagnosticList(errors))
+    }
+
+    /// The accounts a program declares, with their options worked out.
+    public static func accounts(of program: CheckedProgram) -> Result<[StoredAccount], DiagnosticList> {
+        var out: [StoredAccount] = []
+        var errors: [Diagnostic] = []
+        for file in program.files {
+            for s in file.statements {
+                guard case .account(let name, let holder, let options) = s.kind else { continue }
+                var account = StoredAccount(name: name.name, holder: holder.name)
+                for option in options {
+                    switch option {
+                    case .expireAfter(let e, _):
+                        switch Compiler.constant(e, in: program) {
+                        case .success(.duration(let d)): account.expireAfter = d
+                        case .success: errors.append(.error("'expire after' needs a Duration, as in 2 years", at: e.span))
+                        case .failure(let d): errors.append(d)
+                        }
+                    case .atMost(let e, _), .atLeast(let e, _):
+                        switch Compiler.constant(e, in: program) {
+                        case .success(.number(let n)):
+                            if case .atMost = option { account.atMost = n } else { account.atLeast = n }
+                        case .success: errors.append(.error("the limit must be a Number", at: e.span))
+                        case .failure(let d): errors.append(d)
+                        }
+                    }
+                }
+                if let most = account.atMost, most < account.atLeast {
+                    errors.append(.error("'at most \(most)' is below the account's floor \(account.atLeast)", at: s.span))
+                }
+                out.append(account)
+            }
+        }
+        return errors.isEmpty ? .success(out) : .failure(DiagnosticList(errors))
     }
 
     static func storedType(_ t: CivicType) -> StoredType? {

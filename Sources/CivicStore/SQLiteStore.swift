@@ -804,10 +804,12 @@ public final class SQLiteStore: Store {
                 let (sql, codec) = try p.builder.value(path, p.table, "t0")
                 if path.steps.count == 1, case .number? = codec, p.limit == nil || p.terms != nil {
                     do {
-                        return try self.sum(db, &p, sql, average: average)
+                        return try self.sum(db, &p, sql, average: average, inBlocks: false)
                     } catch let error where SQLiteStore.isIntegerOverflow(error) {
-                        // Too large for SQLite's integers: add exactly here.
+                        // Too large for SQLite's integers: add a million rows at a time.
                         p = try self.plan(query, parameters)
+                        let (again, _) = try p.builder.value(path, p.table, "t0")
+                        return try self.sum(db, &p, again, average: average, inBlocks: true)
                     }
                 }
                 let values = try self.pathValues(db, &p, path)
@@ -834,27 +836,34 @@ public final class SQLiteStore: Store {
     }
 
     /// The source of an aggregate over one column: the table itself, or the
-    /// rows the limit keeps (in the query's order).
-    func source(_ p: inout Plan, _ sql: String) -> (from: String, column: String) {
-        guard let limit = p.limit, let terms = p.terms else { return (p.from, sql) }
-        let inner = "SELECT \(sql) AS v \(p.from) ORDER BY \(terms.joined(separator: ", ")) LIMIT \(p.builder.bind(Int64(limit)))"
-        return ("FROM (\(inner))", "v")
+    /// rows the limit keeps (in the query's order); `v` is the value and `r`
+    /// the row's `civic_row`.
+    func source(_ p: inout Plan, _ sql: String) -> (from: String, column: String, row: String) {
+        let row = "t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+        guard let limit = p.limit, let terms = p.terms else { return (p.from, sql, row) }
+        let inner = "SELECT \(sql) AS v, \(row) AS r \(p.from) ORDER BY \(terms.joined(separator: ", ")) LIMIT \(p.builder.bind(Int64(limit)))"
+        return ("FROM (\(inner))", "v", "r")
     }
 
-    /// Sum (or average) of a Number column: the millionths are added by
-    /// SQLite as whole units and remainders, exactly, and divided here.
-    func sum(_ db: Database, _ p: inout Plan, _ sql: String, average: Bool) throws -> Value {
-        let (from, v) = source(&p, sql)
-        let statement = try db.cachedStatement(sql: "SELECT SUM(\(v) / 1000000), SUM(\(v) % 1000000), COUNT(\(v)) \(from)")
+    /// Sum (or average) of a Number column, exactly: SQLite adds the
+    /// millionths as whole units and remainders (Int64), and the store adds
+    /// those (Int128) and divides. `inBlocks` adds a million rows at a time,
+    /// for sums whose units pass what an Int64 holds (each row is below
+    /// 9e12 units, so a block's sum is below 9e18).
+    func sum(_ db: Database, _ p: inout Plan, _ sql: String, average: Bool, inBlocks: Bool) throws -> Value {
+        let (from, v, r) = source(&p, sql)
+        var query = "SELECT SUM(\(v) / 1000000), SUM(\(v) % 1000000), COUNT(\(v)) \(from)"
+        if inBlocks { query += " GROUP BY \(r) / 1000000" }
+        let statement = try db.cachedStatement(sql: query)
         let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(p.builder.arguments))
-        var units: Int64 = 0, rest: Int64 = 0, count: Int64 = 0
-        if let row = try cursor.next() {
+        var micro: Int128 = 0, count: Int64 = 0
+        while let row = try cursor.next() {
             let a: DatabaseValue = row[0], b: DatabaseValue = row[1], c: DatabaseValue = row[2]
-            if case .int64(let x) = a.storage { units = x }
-            if case .int64(let x) = b.storage { rest = x }
-            if case .int64(let x) = c.storage { count = x }
+            if case .int64(let x) = a.storage { micro += Int128(x) * 1_000_000 }
+            if case .int64(let x) = b.storage { micro += Int128(x) }
+            if case .int64(let x) = c.storage { count += x }
         }
-        let total = Number(coefficient: Int128(units) * 1_000_000 + Int128(rest), scale: RowCheck.maxDecimals)
+        let total = Number(coefficient: micro, scale: RowCheck.maxDecimals)
         guard average else { return .number(total) }
         if count == 0 { return .none }
         do {
@@ -865,7 +874,7 @@ public final class SQLiteStore: Store {
     }
 
     func extreme(_ db: Database, _ p: inout Plan, _ sql: String, _ codec: SQLiteCodec, smallest: Bool) throws -> Value {
-        let (from, v) = source(&p, sql)
+        let (from, v, _) = source(&p, sql)
         let found = try rows(db, "SELECT \(smallest ? "MIN" : "MAX")(\(v)) \(from)", p.builder.arguments, [codec], of: p.table.entity.name)
         return found.first?.first ?? .none
     }

@@ -1,0 +1,1 @@
+SELECT id FROM Resident ORDER BY points DESC, id LIMIT 10;

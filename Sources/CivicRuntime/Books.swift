@@ -1,0 +1,276 @@
+import CivicStore
+import CivicSyntax
+
+/// The bookkeeping behind accounts, programmes and the catalogue, kept in the
+/// store as entities of its own (names start with `$`, which no script can
+/// declare), so that every engine keeps them the same way and one run's
+/// transaction covers them with everything else.
+///
+/// - `$ledger`: the append-only ledger, one row per entry.
+/// - `$balance`: each holder's balance per account (always the sum of its entries).
+/// - `$lot`: for accounts whose credits expire, what each credit still holds.
+/// - `$handled`: which rule has handled which event for which holder and
+///   account — its key makes handling an event twice impossible.
+/// - `$window`: what a rule has given in a calendar period, for caps and budgets.
+/// - `$enrolment`, `$stock`: programme enrolments and catalogue stock.
+public enum Books {
+    public static let ledger = "$ledger", balance = "$balance", lot = "$lot", handled = "$handled"
+    public static let window = "$window", enrolment = "$enrolment", stock = "$stock"
+
+    static func field(_ name: String, _ type: StoredType, key: Bool = false, generated: Bool = false) -> StoredField {
+        StoredField(name: name, type: type, isKey: key, isGenerated: generated)
+    }
+
+    /// The entities the bookkeeping needs in every store.
+    public static var entities: [StoredEntity] {
+        [
+            StoredEntity(name: ledger, fields: [
+                field("id", .number, key: true, generated: true), field("holder_entity", .text), field("holder_key", .text),
+                field("account", .text), field("amount", .number), field("kind", .text), field("rule", .text),
+                field("event_type", .text), field("event_id", .text), field("at", .time), field("reason", .text),
+                field("operator", .text), field("requested", .number), field("cut_by", .text), field("expires", .time),
+            ]),
+            StoredEntity(name: balance, fields: [
+                field("key", .text, key: true), field("account", .text), field("holder_entity", .text),
+                field("holder_key", .text), field("balance", .number),
+            ]),
+            StoredEntity(name: lot, fields: [
+                field("entry", .number, key: true), field("account", .text), field("holder_entity", .text),
+                field("holder_key", .text), field("earned", .time), field("expires", .time), field("remaining", .number),
+            ]),
+            StoredEntity(name: handled, fields: [field("key", .text, key: true), field("entry", .number)]),
+            StoredEntity(name: window, fields: [field("key", .text, key: true), field("total", .number)]),
+            StoredEntity(name: enrolment, fields: [
+                field("key", .text, key: true), field("programme", .text), field("holder_entity", .text),
+                field("holder_key", .text), field("at", .time),
+            ]),
+            StoredEntity(name: stock, fields: [field("item", .text, key: true), field("remaining", .number)]),
+        ]
+    }
+
+    /// How a holder's key is written in the books.
+    public static func keyText(_ key: Value) -> String { key.formatted(FormatOptions(reveal: true)) }
+
+    static func balanceKey(_ account: String, _ entity: String, _ key: Value) -> String {
+        "\(account)|\(entity)|\(keyText(key))"
+    }
+}
+
+/// Reading and writing the books of one store.
+public struct Bookkeeper {
+    let store: Store
+
+    func text(_ s: String?) -> Value { s.map { .text($0) } ?? .none }
+    func number(_ n: Number?) -> Value { n.map { .number($0) } ?? .none }
+
+    // MARK: Balances and entries
+
+    func balance(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> Number {
+        guard let row = try store.row(Books.balance, key: .text(Books.balanceKey(account, entity, key))),
+              case .number(let n)? = row["balance"] else { return .zero }
+        return n
+    }
+
+    /// Appends an entry and moves the balance (and the lots of an expiring account).
+    @discardableResult
+    func post(_ entry: LedgerEntry) throws(StoreError) -> LedgerEntry {
+        var stored = entry
+        let holderKey = Books.keyText(entry.holderKey)
+        let id = try store.insert(Books.ledger, [
+            .none, .text(entry.holderEntity), .text(holderKey), .text(entry.account), .number(entry.amount),
+            .text(entry.kind.rawValue), text(entry.rule), text(entry.eventType), text(entry.eventID), .time(entry.at),
+            text(entry.reason), .text(entry.operatorName), number(entry.requested), text(entry.cutBy),
+            entry.expires.map { .time($0) } ?? .none,
+        ])
+        if case .number(let n) = id, let i = n.intValue { stored.id = i }
+        let key = Value.text(Books.balanceKey(entry.account, entry.holderEntity, entry.holderKey))
+        let old = try balance(entry.account, entry.holderEntity, entry.holderKey)
+        let new: Number
+        do { new = try old.adding(entry.amount) } catch { throw StoreError("the balance is too large") }
+        if try store.row(Books.balance, key: key) == nil {
+            _ = try store.insert(Books.balance, [key, .text(entry.account), .text(entry.holderEntity), .text(holderKey), .number(new)])
+        } else {
+            try store.update(Books.balance, key: key, [("balance", .number(new))])
+        }
+        if let expires = entry.expires, entry.amount > .zero {
+            _ = try store.insert(Books.lot, [.number(Number(stored.id)), .text(entry.account), .text(entry.holderEntity),
+                                             .text(holderKey), .time(entry.at), .time(expires), .number(entry.amount)])
+        }
+        return stored
+    }
+
+    /// The holder's lots that still hold credits, oldest first.
+    func lots(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> [Lot] {
+        let query = StoreQuery(
+            entity: Books.lot,
+            filter: .and(.and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
+                              .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))),
+                         .and(.compare(FieldPath(["holder_key"]), .equal, .parameter(2)),
+                              .compare(FieldPath(["remaining"]), .greater, .parameter(3)))),
+            order: [StoreOrderKey(path: FieldPath(["expires"]), descending: false),
+                    StoreOrderKey(path: FieldPath(["entry"]), descending: false)])
+        let rows = try store.fetch(query, [.text(account), .text(entity), .text(Books.keyText(key)), .number(.zero)])
+        return rows.compactMap(Bookkeeper.lot)
+    }
+
+    static func lot(_ r: Record) -> Lot? {
+        guard case .number(let e)? = r["entry"], let entry = e.intValue, case .time(let earned)? = r["earned"],
+              case .time(let expires)? = r["expires"], case .number(let remaining)? = r["remaining"] else { return nil }
+        return Lot(entry: entry, earned: earned, expires: expires, remaining: remaining)
+    }
+
+    /// Takes `amount` from the oldest lots first.
+    func drawLots(_ account: String, _ entity: String, _ key: Value, _ amount: Number) throws(StoreError) {
+        var left = amount
+        for lot in try lots(account, entity, key) where left > .zero {
+            let take = lot.remaining < left ? lot.remaining : left
+            do {
+                left = try left.subtracting(take)
+                try store.update(Books.lot, key: .number(Number(lot.entry)), [("remaining", .number(try lot.remaining.subtracting(take)))])
+            } catch let e as StoreError { throw e } catch { throw StoreError("a lot could not be drawn on") }
+        }
+    }
+
+    /// Posts expiry entries for every lot expired at `time`, and empties those lots.
+    func expire(asOf time: CivicTime, operatorName: String) throws(StoreError) -> Int {
+        let query = StoreQuery(entity: Books.lot,
+                               filter: .and(.compare(FieldPath(["expires"]), .lessEqual, .parameter(0)),
+                                            .compare(FieldPath(["remaining"]), .greater, .parameter(1))),
+                               order: [StoreOrderKey(path: FieldPath(["expires"]), descending: false),
+                                       StoreOrderKey(path: FieldPath(["entry"]), descending: false)])
+        var count = 0
+        for row in try store.fetch(query, [.time(time), .number(.zero)]) {
+            guard let lot = Bookkeeper.lot(row), case .text(let account)? = row["account"],
+                  case .text(let entity)? = row["holder_entity"], case .text(let keyText)? = row["holder_key"] else { continue }
+            let key = try holderKey(entity, keyText)
+            try store.update(Books.lot, key: .number(Number(lot.entry)), [("remaining", .number(.zero))])
+            try post(LedgerEntry(holderEntity: entity, holderKey: key, account: account, amount: lot.remaining.negated,
+                                 kind: .expiry, at: lot.expires, reason: "credits earned \(lot.earned.date) expired",
+                                 operatorName: operatorName))
+            count += 1
+        }
+        return count
+    }
+
+    /// A holder's key as a value of its entity's key type.
+    func holderKey(_ entity: String, _ text: String) throws(StoreError) -> Value {
+        guard let e = try store.storedSchema().entity(entity), let k = e.key else { return .text(text) }
+        if k.type == .number, let n = Number(literal: text) { return .number(n) }
+        return .text(text)
+    }
+
+    /// The entries behind a balance, oldest first.
+    func entries(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> [LedgerEntry] {
+        let query = StoreQuery(
+            entity: Books.ledger,
+            filter: .and(.and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
+                              .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))),
+                         .compare(FieldPath(["holder_key"]), .equal, .parameter(2))),
+            order: [StoreOrderKey(path: FieldPath(["id"]), descending: false)])
+        return try store.fetch(query, [.text(account), .text(entity), .text(Books.keyText(key))]).compactMap { r in
+            Bookkeeper.entry(r, key: key)
+        }
+    }
+
+    static func entry(_ r: Record, key: Value) -> LedgerEntry? {
+        func text(_ n: String) -> String? { if case .text(let s)? = r[n] { return s }; return nil }
+        func number(_ n: String) -> Number? { if case .number(let x)? = r[n] { return x }; return nil }
+        func time(_ n: String) -> CivicTime? { if case .time(let t)? = r[n] { return t }; return nil }
+        guard let id = number("id")?.intValue, let entity = text("holder_entity"), let account = text("account"),
+              let amount = number("amount"), let kind = text("kind").flatMap(LedgerEntry.Kind.init(rawValue:)),
+              let at = time("at") else { return nil }
+        return LedgerEntry(id: id, holderEntity: entity, holderKey: key, account: account, amount: amount, kind: kind,
+                           rule: text("rule"), eventType: text("event_type"), eventID: text("event_id"), at: at,
+                           reason: text("reason"), operatorName: text("operator") ?? "", requested: number("requested"),
+                           cutBy: text("cut_by"), expires: time("expires"))
+    }
+
+    // MARK: Events handled, caps and budgets
+
+    /// Marks that a rule handled an event for a holder's account; false if it already had.
+    func markHandled(_ key: String) throws(StoreError) -> Bool {
+        if try store.row(Books.handled, key: .text(key)) != nil { return false }
+        _ = try store.insert(Books.handled, [.text(key), .none])
+        return true
+    }
+
+    func windowTotal(_ key: String) throws(StoreError) -> Number {
+        guard let row = try store.row(Books.window, key: .text(key)), case .number(let n)? = row["total"] else { return .zero }
+        return n
+    }
+
+    func addToWindow(_ key: String, _ amount: Number) throws(StoreError) {
+        let old = try windowTotal(key)
+        let new: Number
+        do { new = try old.adding(amount) } catch { throw StoreError("a cap's total is too large") }
+        if try store.row(Books.window, key: .text(key)) == nil {
+            _ = try store.insert(Books.window, [.text(key), .number(new)])
+        } else {
+            try store.update(Books.window, key: .text(key), [("total", .number(new))])
+        }
+    }
+
+    // MARK: Programmes and stock
+
+    static func enrolmentKey(_ programme: String, _ entity: String, _ key: Value) -> String {
+        "\(programme)|\(entity)|\(Books.keyText(key))"
+    }
+
+    func isEnrolled(_ programme: String, _ entity: String, _ key: Value) throws(StoreError) -> Bool {
+        try store.row(Books.enrolment, key: .text(Bookkeeper.enrolmentKey(programme, entity, key))) != nil
+    }
+
+    func enrolled(_ programme: String) throws(StoreError) -> Int {
+        let n = try store.aggregate(.count, StoreQuery(entity: Books.enrolment, filter: .compare(FieldPath(["programme"]), .equal, .parameter(0))),
+                                    [.text(programme)])
+        if case .number(let c) = n, let i = c.intValue { return i }
+        return 0
+    }
+
+    func enrol(_ programme: String, _ entity: String, _ key: Value, at: CivicTime) throws(StoreError) {
+        _ = try store.insert(Books.enrolment, [.text(Bookkeeper.enrolmentKey(programme, entity, key)), .text(programme),
+                                               .text(entity), .text(Books.keyText(key)), .time(at)])
+    }
+
+    func withdraw(_ programme: String, _ entity: String, _ key: Value) throws(StoreError) {
+        try store.delete(Books.enrolment, key: .text(Bookkeeper.enrolmentKey(programme, entity, key)))
+    }
+
+    func stock(_ item: String) throws(StoreError) -> Number? {
+        guard let row = try store.row(Books.stock, key: .text(item)), case .number(let n)? = row["remaining"] else { return nil }
+        return n
+    }
+
+    /// Sets an item's stock the first time the catalogue is seen; later runs keep what is left.
+    func openStock(_ item: String, _ amount: Number) throws(StoreError) {
+        if try store.row(Books.stock, key: .text(item)) == nil {
+            _ = try store.insert(Books.stock, [.text(item), .number(amount)])
+        }
+    }
+
+    func setStock(_ item: String, _ amount: Number) throws(StoreError) {
+        try store.update(Books.stock, key: .text(item), [("remaining", .number(amount))])
+    }
+
+    /// How many times a holder redeemed an item at times in `from..<to`.
+    func redemptions(_ item: String, _ entity: String, _ key: Value, from: CivicTime, to: CivicTime) throws(StoreError) -> Int {
+        let query = StoreQuery(entity: Books.ledger, filter:
+            .and(.and(.and(.compare(FieldPath(["kind"]), .equal, .parameter(0)),
+                           .compare(FieldPath(["reason"]), .equal, .parameter(1))),
+                      .and(.compare(FieldPath(["holder_entity"]), .equal, .parameter(2)),
+                           .compare(FieldPath(["holder_key"]), .equal, .parameter(3)))),
+                 .and(.compare(FieldPath(["at"]), .greaterEqual, .parameter(4)),
+                      .compare(FieldPath(["at"]), .less, .parameter(5)))))
+        let n = try store.aggregate(.count, query, [.text(LedgerEntry.Kind.redemption.rawValue), .text(item), .text(entity),
+                                                   .text(Books.keyText(key)), .time(from), .time(to)])
+        if case .number(let c) = n, let i = c.intValue { return i }
+        return 0
+    }
+}
+
+extension Bookkeeper {
+    /// Posts the expiry of every lot expired at `time` (used at the start of a run).
+    public static func expire(_ store: Store, asOf time: CivicTime, operatorName: String) throws(StoreError) -> Int {
+        try Bookkeeper(store: store).expire(asOf: time, operatorName: operatorName)
+    }
+}

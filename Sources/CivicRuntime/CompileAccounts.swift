@@ -1,0 +1,222 @@
+import Foundation
+import CivicStore
+import CivicSyntax
+import CivicCheck
+
+/// The rule being applied, while its body runs.
+struct RuleContext {
+    var name: String
+    var eventType: String
+    var eventID: String
+    var at: CivicTime
+    /// `cap AMOUNT per PERIOD`: per holder, for this rule, per calendar period.
+    var caps: [(amount: Number, period: CalendarPeriod)]
+    /// `budget AMOUNT per PERIOD`: for all holders together.
+    var budgets: [(amount: Number, period: CalendarPeriod)]
+}
+
+/// `award`, `charge`, `transfer`, and balances as fields of their holders.
+extension Compiler {
+    static func accountKey(_ account: String, _ holder: String) -> String { "\(account)|\(holder)" }
+
+    /// The account a holder has under this name, or an error.
+    static func account(_ m: Machine, _ name: String, _ holder: String, _ span: Span) throws(RuntimeError) -> StoredAccount {
+        guard let a = m.accounts[accountKey(name, holder)] else {
+            throw RuntimeError("\(holder) has no account '\(name)'", at: span)
+        }
+        return a
+    }
+
+    /// An amount given to award, charge or transfer: a Number above 0.
+    static func amount(_ v: Value, _ verb: String, _ span: Span) throws(RuntimeError) -> Number {
+        guard case .number(let n) = v else {
+            throw RuntimeError("'\(verb)' needs an amount that is a Number, found \(v.typeNameWithArticle)", at: span)
+        }
+        if n.isNegative || n.isZero {
+            throw RuntimeError("'\(verb)' needs an amount above 0, found \(n)", at: span,
+                               hint: verb == "award" ? "to take points away, use 'charge'" : nil)
+        }
+        if n.scale > RowCheck.maxDecimals {
+            throw RuntimeError("the amount \(n) has more than \(RowCheck.maxDecimals) decimals", at: span, hint: "round it first")
+        }
+        return n
+    }
+
+    static func reason(_ e: Eval?, _ m: Machine) throws(RuntimeError) -> String? {
+        guard let e else { return nil }
+        return try e(m).formatted(m.format)
+    }
+
+    /// The holder's name for messages: its `name` field if it has one, else its key.
+    static func holderName(_ m: Machine, _ entity: String, _ key: Value) -> String {
+        if let row = try? m.store.row(entity, key: key), case .text(let name)? = row["name"] { return name }
+        return "\(entity) \(key.formatted(m.format))"
+    }
+
+    static func books(_ m: Machine, _ span: Span, _ body: (Bookkeeper) throws(StoreError) -> Void) throws(RuntimeError) {
+        do throws(StoreError) { try body(Bookkeeper(store: m.store)) } catch { throw storeError(error, span) }
+    }
+
+    mutating func award(_ amountExpr: Expr, _ accountName: Identifier, _ holderExpr: Expr, _ reasonExpr: Expr?, _ span: Span) -> Exec {
+        let amount = expr(amountExpr), holder = expr(holderExpr), reason = reasonExpr.map { expr($0) }
+        let name = accountName.name
+        let amountSpan = amountExpr.span, holderSpan = holderExpr.span
+        return { m throws(RuntimeError) in
+            let requested = try Compiler.amount(try amount(m), "award", amountSpan)
+            let (entity, key) = try Compiler.identity(try holder(m), holderSpan, "award")
+            let account = try Compiler.account(m, name, entity, accountName.span)
+            let why = try Compiler.reason(reason, m)
+            try Compiler.credit(m, account, entity, key, requested, why, span)
+            return .normal
+        }
+    }
+
+    /// Credits an account, cut by the rule's caps and budgets and the
+    /// account's `at most`; the entry records any cut. Inside a rule, an event
+    /// is handled once per holder and account: a second time changes nothing.
+    static func credit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ requested: Number,
+                       _ reason: String?, _ span: Span) throws(RuntimeError) {
+        let rule = m.rule
+        let at = rule?.at ?? m.now
+        try books(m, span) { (b: Bookkeeper) throws(StoreError) in
+            if let rule {
+                let handled = "\(rule.name)|\(rule.eventType)|\(rule.eventID)|\(entity)|\(Books.keyText(key))|\(account.name)"
+                guard try b.markHandled(handled) else { return }
+            }
+            var grant = requested
+            var cutBy: String?
+            func cut(to limit: Number, _ why: String) {
+                let room = limit.isNegative ? Number.zero : limit
+                if room < grant {
+                    grant = room
+                    cutBy = why
+                }
+            }
+            var windows: [String] = []
+            if let rule {
+                for cap in rule.caps {
+                    let start = at.startOf(cap.period)
+                    let w = "cap|\(rule.name)|\(account.name)|\(entity)|\(Books.keyText(key))|\(cap.period.rawValue)|\(start)"
+                    let used = try b.windowTotal(w)
+                    cut(to: (try? cap.amount.subtracting(used)) ?? .zero, "cap \(cap.amount) per \(cap.period.rawValue)")
+                    windows.append(w)
+                }
+                for budget in rule.budgets {
+                    let start = at.startOf(budget.period)
+                    let w = "budget|\(rule.name)|\(account.name)|\(budget.period.rawValue)|\(start)"
+                    let used = try b.windowTotal(w)
+                    cut(to: (try? budget.amount.subtracting(used)) ?? .zero, "budget \(budget.amount) per \(budget.period.rawValue)")
+                    windows.append(w)
+                }
+            }
+            if let most = account.atMost {
+                let balance = try b.balance(account.name, entity, key)
+                cut(to: (try? most.subtracting(balance)) ?? .zero, "at most \(most)")
+            }
+            for w in windows where grant > .zero { try b.addToWindow(w, grant) }
+            let expires: CivicTime? = account.expireAfter.flatMap { try? at.adding($0) }
+            try b.post(LedgerEntry(holderEntity: entity, holderKey: key, account: account.name, amount: grant, kind: .award,
+                                   rule: rule?.name, eventType: rule?.eventType, eventID: rule?.eventID, at: at,
+                                   reason: reason, operatorName: m.operatorName,
+                                   requested: cutBy == nil ? nil : requested, cutBy: cutBy, expires: grant > .zero ? expires : nil))
+        }
+    }
+
+    /// Debits an account; below its floor (0 unless `at least`) is an error that names the numbers.
+    static func debit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ amount: Number,
+                      _ kind: LedgerEntry.Kind, _ reason: String?, _ verb: String, _ span: Span) throws(RuntimeError) {
+        let balance: Number
+        do throws(StoreError) { balance = try Bookkeeper(store: m.store).balance(account.name, entity, key) } catch {
+            throw storeError(error, span)
+        }
+        let after = (try? balance.subtracting(amount)) ?? balance
+        if after < account.atLeast {
+            let who = holderName(m, entity, key)
+            throw RuntimeError("\(verb) of \(amount) \(account.name) would take \(who)'s balance of \(balance) below \(account.atLeast)",
+                               at: span, hint: "the balance is \(balance), so at most \((try? balance.subtracting(account.atLeast)) ?? balance) can be taken")
+        }
+        try books(m, span) { (b: Bookkeeper) throws(StoreError) in
+            if account.expireAfter != nil { try b.drawLots(account.name, entity, key, amount) }
+            try b.post(LedgerEntry(holderEntity: entity, holderKey: key, account: account.name, amount: amount.negated, kind: kind,
+                                   rule: m.rule?.name, eventType: m.rule?.eventType, eventID: m.rule?.eventID,
+                                   at: m.rule?.at ?? m.now, reason: reason, operatorName: m.operatorName))
+        }
+    }
+
+    mutating func charge(_ amountExpr: Expr, _ accountName: Identifier, _ holderExpr: Expr, _ reasonExpr: Expr?, _ span: Span) -> Exec {
+        let amount = expr(amountExpr), holder = expr(holderExpr), reason = reasonExpr.map { expr($0) }
+        let name = accountName.name
+        let amountSpan = amountExpr.span, holderSpan = holderExpr.span
+        return { m throws(RuntimeError) in
+            let n = try Compiler.amount(try amount(m), "charge", amountSpan)
+            let (entity, key) = try Compiler.identity(try holder(m), holderSpan, "charge")
+            let account = try Compiler.account(m, name, entity, accountName.span)
+            try Compiler.debit(m, account, entity, key, n, .charge, try Compiler.reason(reason, m), "a charge", span)
+            return .normal
+        }
+    }
+
+    mutating func transfer(_ amountExpr: Expr, _ accountName: Identifier, _ fromExpr: Expr, _ toExpr: Expr,
+                           _ reasonExpr: Expr?, _ span: Span) -> Exec {
+        let amount = expr(amountExpr), from = expr(fromExpr), to = expr(toExpr), reason = reasonExpr.map { expr($0) }
+        let name = accountName.name
+        let amountSpan = amountExpr.span, fromSpan = fromExpr.span, toSpan = toExpr.span
+        return { m throws(RuntimeError) in
+            let n = try Compiler.amount(try amount(m), "transfer", amountSpan)
+            let (fromEntity, fromKey) = try Compiler.identity(try from(m), fromSpan, "transfer")
+            let (toEntity, toKey) = try Compiler.identity(try to(m), toSpan, "transfer")
+            let fromAccount = try Compiler.account(m, name, fromEntity, accountName.span)
+            let toAccount = try Compiler.account(m, name, toEntity, accountName.span)
+            if let most = toAccount.atMost {
+                let balance = (try? Bookkeeper(store: m.store).balance(name, toEntity, toKey)) ?? .zero
+                if let after = try? balance.adding(n), after > most {
+                    throw RuntimeError("a transfer of \(n) \(name) would take \(Compiler.holderName(m, toEntity, toKey))'s balance of \(balance) past \(most)",
+                                       at: span, hint: "the account holds at most \(most)")
+                }
+            }
+            let why = try Compiler.reason(reason, m)
+            try Compiler.debit(m, fromAccount, fromEntity, fromKey, n, .transferOut, why, "a transfer", span)
+            let at = m.rule?.at ?? m.now
+            let expires: CivicTime? = toAccount.expireAfter.flatMap { try? at.adding($0) }
+            try Compiler.books(m, span) { (b: Bookkeeper) throws(StoreError) in
+                try b.post(LedgerEntry(holderEntity: toEntity, holderKey: toKey, account: name, amount: n, kind: .transferIn,
+                                       at: at, reason: why, operatorName: m.operatorName, expires: expires))
+            }
+            return .normal
+        }
+    }
+
+    /// Rows of an entity that holds accounts, with each balance as a field
+    /// after the stored ones (so `show` and `order by` see them).
+    static func withBalances(_ rows: [Record], _ entity: String, _ m: Machine) throws(StoreError) -> [Value] {
+        let accounts = m.accounts.values.filter { $0.holder == entity }.map(\.name).sorted()
+        guard !accounts.isEmpty, let first = rows.first else { return rows.map { .record($0) } }
+        let shape: RecordShape
+        if let cached = m.balanceShapes[entity], cached.base === first.shape {
+            shape = cached.shape
+        } else {
+            shape = RecordShape(first.shape.names + accounts, typeName: entity, privateFields: first.shape.privateFields,
+                                keyIndex: first.shape.keyIndex)
+            m.balanceShapes[entity] = (first.shape, shape)
+        }
+        let books = Bookkeeper(store: m.store)
+        var out: [Value] = []
+        out.reserveCapacity(rows.count)
+        for r in rows {
+            guard let k = r.shape.keyIndex else { out.append(.record(r)); continue }
+            var values = r.values
+            for a in accounts { values.append(.number(try books.balance(a, entity, r.values[k]))) }
+            out.append(.record(Record(shape: shape, values: values)))
+        }
+        return out
+    }
+
+    /// A holder's balance, read from the books when it is asked for.
+    static func balance(_ m: Machine, _ account: String, _ entity: String, _ key: Value, _ span: Span) throws(RuntimeError) -> Value {
+        do throws(StoreError) {
+            return .number(try Bookkeeper(store: m.store).balance(account, entity, key))
+        } catch {
+            throw storeError(error, span)
+        }
+    }
+}

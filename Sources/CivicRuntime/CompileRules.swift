@@ -1,0 +1,137 @@
+import CivicStore
+import CivicSyntax
+import CivicCheck
+
+/// A rule, compiled: applied to every event of its type that is emitted.
+final class CompiledRule {
+    let name: String
+    let event: String
+    let frameSize: Int
+    let variableSlot: Int
+    let condition: ((Machine) throws(RuntimeError) -> Bool)?
+    let body: Exec
+    let caps: [(amount: Number, period: CalendarPeriod)]
+    let budgets: [(amount: Number, period: CalendarPeriod)]
+
+    init(name: String, event: String, frameSize: Int, variableSlot: Int, condition: ((Machine) throws(RuntimeError) -> Bool)?,
+         body: @escaping Exec, caps: [(amount: Number, period: CalendarPeriod)], budgets: [(amount: Number, period: CalendarPeriod)]) {
+        self.name = name
+        self.event = event
+        self.frameSize = frameSize
+        self.variableSlot = variableSlot
+        self.condition = condition
+        self.body = body
+        self.caps = caps
+        self.budgets = budgets
+    }
+
+    /// Applies the rule to one event, in a frame of its own.
+    func apply(to event: Value, id: String, at: CivicTime, _ m: Machine) throws(RuntimeError) {
+        let newBase = m.stack.count
+        defer { if m.stack.count > newBase { m.stack.removeSubrange(newBase...) } }
+        for _ in 0..<max(1, frameSize) { m.stack.append(.none) }
+        let savedBase = m.base, savedRule = m.rule
+        m.base = newBase
+        defer { m.base = savedBase; m.rule = savedRule }
+        m.stack[newBase + variableSlot] = event
+        if let condition, !(try condition(m)) { return }
+        m.rule = RuleContext(name: name, eventType: self.event, eventID: id, at: at, caps: caps, budgets: budgets)
+        _ = try body(m)
+    }
+}
+
+extension Compiler {
+    /// Compiles every rule of the program, in the order written.
+    mutating func rules(_ statements: [Stmt]) -> [CompiledRule] {
+        var out: [CompiledRule] = []
+        for s in statements {
+            guard case .rule(let nameExpr, let event, let variable, let condition, let body) = s.kind else { continue }
+            var name = "rule"
+            switch Compiler.constant(nameExpr, in: program) {
+            case .success(.text(let t)): name = t
+            case .success: diagnostics.append(.error("a rule's name must be a Text", at: nameExpr.span))
+            case .failure(let d): diagnostics.append(d)
+            }
+            var caps: [(amount: Number, period: CalendarPeriod)] = []
+            var budgets: [(amount: Number, period: CalendarPeriod)] = []
+            var rest: [Stmt] = []
+            for line in body {
+                switch line.kind {
+                case .cap(let amount, let period), .budget(let amount, let period):
+                    guard let p = CalendarPeriod(rawValue: period.name.name) else { continue }
+                    guard case .success(.number(let n)) = Compiler.constant(amount, in: program) else {
+                        diagnostics.append(.error("a cap or budget must be a Number worked out before the run", at: amount.span))
+                        continue
+                    }
+                    if case .cap = line.kind { caps.append((n, p)) } else { budgets.append((n, p)) }
+                default:
+                    rest.append(line)
+                }
+            }
+            var slot = 0
+            if case .local(let i)? = program.slots[variable.span] { slot = i }
+            let test = condition.map { boolean($0, "the condition after 'when'") }
+            out.append(CompiledRule(name: name, event: event.name, frameSize: program.frameSizes[s.span] ?? 1,
+                                    variableSlot: slot, condition: test, body: block(rest), caps: caps, budgets: budgets))
+        }
+        return out
+    }
+
+    /// `emit Event { ... }`: stores the event (once: an id seen before is not
+    /// handled again) and applies every rule on its type, in the order written.
+    mutating func emit(_ type: Identifier, _ fields: [FieldValue], _ span: Span) -> Exec {
+        let values = fields.map { ($0.name.name, expr($0.value)) }
+        let event = type.name
+        return { m throws(RuntimeError) in
+            var given: [String: Value] = [:]
+            for (name, v) in values { given[name] = try v(m) }
+            try Compiler.emit(event, given, m, span)
+            return .normal
+        }
+    }
+
+    /// Stores and handles one event; false when its id was handled before.
+    @discardableResult
+    static func emit(_ event: String, _ given: [String: Value], _ m: Machine, _ span: Span) throws(RuntimeError) -> Bool {
+        var given = given
+        let stored = try storedEntity(m, event, span)
+        if given["at"] == nil || given["at"] == Value.none { given["at"] = .time(m.now) }
+        guard case .time(let at)? = given["at"] else {
+            throw RuntimeError("an event's 'at' must be a Time, found \(given["at"]?.typeNameWithArticle ?? "none")", at: span)
+        }
+        let record: Record
+        do throws(StoreError) {
+            if given["id"] == nil || given["id"] == Value.none {
+                given["id"] = .text(try newEventID(event, m))
+            }
+            if case .text(let id)? = given["id"], try m.store.row(event, key: .text(id)) != nil {
+                return false
+            }
+            let row = try RowCheck.row(given, for: stored)
+            let key = try m.store.insert(event, row)
+            guard let r = try m.store.row(event, key: key) else { return false }
+            record = r
+        } catch {
+            throw storeError(error, span)
+        }
+        let id = record["id"]?.formatted(m.format) ?? ""
+        for rule in m.rules where rule.event == event {
+            do throws(RuntimeError) {
+                try rule.apply(to: .record(record), id: id, at: at, m)
+            } catch {
+                var e = error
+                e.trace.append(TraceEntry(function: "rule \"\(rule.name)\"", span: span))
+                throw e
+            }
+        }
+        return true
+    }
+
+    /// A new id for an event that was emitted without one: `HazardReport-7`.
+    static func newEventID(_ event: String, _ m: Machine) throws(StoreError) -> String {
+        var n = 1
+        if case .number(let c) = try m.store.aggregate(.count, StoreQuery(entity: event), []), let i = c.intValue { n = i + 1 }
+        while try m.store.row(event, key: .text("\(event)-\(n)")) != nil { n += 1 }
+        return "\(event)-\(n)"
+    }
+}

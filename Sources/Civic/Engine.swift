@@ -116,7 +116,7 @@ public final class Engine: @unchecked Sendable {
             case .success(let c): checked = c
             }
             let compiled: CompiledProgram
-            switch Compiler.compile(checked, statements: programs.flatMap(\.statements), pushdown: options.pushdown) {
+            switch Compiler.compile(checked, statements: programs.flatMap(\.statements), pushdown: options.pushdown, sources: sources) {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
             case .success(let c): compiled = c
             }

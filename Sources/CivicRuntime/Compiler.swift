@@ -7,6 +7,7 @@ public struct CompiledProgram {
     let main: Exec
     public let globalCount: Int
     let rules: [CompiledRule]
+    let programmes: [CompiledProgramme]
 
     /// Runs the top-level statements on a machine.
     public func run(on machine: Machine) throws(RuntimeError) {
@@ -14,6 +15,7 @@ public struct CompiledProgram {
             machine.globals += Array(repeating: .none, count: globalCount - machine.globals.count)
         }
         machine.rules += rules
+        for p in programmes { machine.programmes[p.name] = p }
         _ = try main(machine)
     }
 }
@@ -48,6 +50,8 @@ public struct Compiler {
     /// Whether queries over stored entities are given to the store. Off, every
     /// query is done here over all rows: the tests compare both ways.
     var pushdown = true
+    /// The program's source files, for explanations that quote the script.
+    var sourceMap: SourceMap?
 
     init(program: CheckedProgram) {
         self.program = program
@@ -59,19 +63,21 @@ public struct Compiler {
     /// Compiles the given statements (by default, every file of the program)
     /// with every function of the program.
     public static func compile(_ program: CheckedProgram, statements: [Stmt]? = nil,
-                               pushdown: Bool = true) -> Result<CompiledProgram, DiagnosticList> {
+                               pushdown: Bool = true, sources: SourceMap? = nil) -> Result<CompiledProgram, DiagnosticList> {
         var compiler = Compiler(program: program)
         compiler.pushdown = pushdown
+        compiler.sourceMap = sources
         for (i, f) in program.functions.enumerated() {
             compiler.functions[i].body = compiler.block(f.body)
         }
         let all = statements ?? program.files.flatMap(\.statements)
         let main = compiler.block(all)
         let rules = compiler.rules(all)
+        let programmes = compiler.programmes(all)
         if !compiler.diagnostics.isEmpty {
             return .failure(DiagnosticList(compiler.diagnostics))
         }
-        return .success(CompiledProgram(main: main, globalCount: program.globalCount, rules: rules))
+        return .success(CompiledProgram(main: main, globalCount: program.globalCount, rules: rules, programmes: programmes))
     }
 
     mutating func unsupported(_ what: String, _ span: Span, hint: String? = nil) {
@@ -178,7 +184,7 @@ public struct Compiler {
             }
         case .expect(let condition):
             return expectation(condition)
-        case .entity, .event, .account, .rule, .programme, .catalogue, .split, .escalate, .test, .cap, .budget:
+        case .entity, .event, .account, .rule, .programme, .split, .escalate, .test, .cap, .budget:
             // Declarations take effect through the checked program; tests run under `civic test`.
             return nil
         case .use:
@@ -198,16 +204,20 @@ public struct Compiler {
             return transfer(amount, account, from, to, reason, s.span)
         case .emit(let type, let fields):
             return emit(type, fields, s.span)
-        case .enrol, .withdraw:
-            unsupported("enrolment", s.span); return nil
-        case .redeem:
-            unsupported("'redeem'", s.span); return nil
+        case .enrol(let who, let programme):
+            return enrol(who, programme, s.span)
+        case .withdraw(let who, let programme):
+            return withdraw(who, programme, s.span)
+        case .redeem(let item, let holder):
+            return redeem(item, holder, s.span)
+        case .catalogue(let account, let items):
+            return catalogue(account, items, s.span)
         case .assignment:
             unsupported("'assign'", s.span); return nil
         case .clock, .advance:
             unsupported("setting the clock outside a test", s.span); return nil
-        case .explain:
-            unsupported("'explain'", s.span); return nil
+        case .explain(let inner):
+            return explain(inner, s.span)
         }
     }
 

@@ -37,6 +37,9 @@ public final class Machine {
     var rule: RuleContext?
     /// The program's rules, in the order written.
     var rules: [CompiledRule] = []
+    /// Programmes and catalogue items by name.
+    var programmes: [String: CompiledProgramme] = [:]
+    var catalogue: [String: CatalogueEntry] = [:]
     /// Row shapes with account balances added, by entity.
     var balanceShapes: [String: (base: RecordShape, shape: RecordShape)] = [:]
 

@@ -30,6 +30,10 @@ struct SQLiteTable {
     /// The shape every row read from this table shares.
     let shape: RecordShape
     let keyIndex: Int?
+    /// The columns of a row as `t0."a", t0."b"`, for a SELECT list.
+    let selectList: String
+    /// `INSERT INTO "E" ("a", "b") VALUES (?1, ?2)`.
+    let insertSQL: String
 
     init(_ entity: StoredEntity, in schema: StoreSchema) {
         self.entity = entity
@@ -38,11 +42,10 @@ struct SQLiteTable {
         codecs = entity.fields.map { SQLiteCodec.make($0.type, in: schema) }
         shape = SQLiteStore.shape(of: entity)
         keyIndex = entity.fields.firstIndex(where: \.isKey)
-    }
-
-    /// The columns of a row, for a SELECT list.
-    func selectList(_ alias: String) -> String {
-        columns.map { "\(alias).\($0)" }.joined(separator: ", ")
+        // An entity may lose all its fields (an empty table may drop any).
+        selectList = columns.isEmpty ? "1" : columns.map { "t0.\($0)" }.joined(separator: ", ")
+        insertSQL = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
+            + columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ")"
     }
 }
 

@@ -43,6 +43,8 @@ public final class SQLiteStore: Store {
     var schemaChangedInTransaction = false
     /// The next generated key per entity, as read from `civic_sequence`.
     var nextIDs: [String: Int] = [:]
+    /// Set while `prepare` changes tables: if it fails, the schema is read again.
+    var schemaInFlux = false
 
     /// Opens the store in the file at `path`, or makes a new one there.
     public convenience init(path: String, busyTimeoutMilliseconds: Int = SQLiteStore.defaultBusyTimeoutMilliseconds) throws(StoreError) {
@@ -111,6 +113,13 @@ public final class SQLiteStore: Store {
     /// Checks that the file is a Civic store this version can read (or an
     /// empty database, which becomes one), and reads its schema.
     func open(_ db: Database) throws {
+        // STRICT tables (3.37), DROP COLUMN (3.35) and json_each built in (3.38).
+        if case .string(let version)? = try values(db, "SELECT sqlite_version()").first?.storage {
+            let parts = version.split(separator: ".").compactMap { Int($0) }
+            if parts.count >= 2, (parts[0], parts[1]) < (3, 38) {
+                throw StoreError("Civic needs SQLite 3.38 or newer, and this system has SQLite \(version)")
+            }
+        }
         var names: [String] = []
         for value in try values(db, "SELECT name FROM sqlite_master WHERE type = 'table'") {
             if case .string(let s) = value.storage { names.append(s) }
@@ -233,8 +242,7 @@ public final class SQLiteStore: Store {
                 } catch {
                     try? db.execute(sql: "ROLLBACK TO civic_change")
                     try? db.execute(sql: "RELEASE civic_change")
-                    self.nextIDs = [:]
-                    try? self.reload(db)
+                    self.recover(db)
                     throw error
                 }
             }
@@ -246,10 +254,18 @@ public final class SQLiteStore: Store {
                 return result
             } catch {
                 if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
-                self.nextIDs = [:]
-                try? self.reload(db)
+                self.recover(db)
                 throw error
             }
+        }
+    }
+
+    /// After a change was undone: forget what may no longer hold.
+    func recover(_ db: Database) {
+        nextIDs = [:]
+        if schemaInFlux {
+            schemaInFlux = false
+            if (try? reload(db)) == nil { dataVersion = -1 }
         }
     }
 
@@ -424,6 +440,7 @@ public final class SQLiteStore: Store {
 
     /// Makes the tables agree with the planned changes and records the new schema.
     func apply(_ db: Database, _ changes: [SchemaChange]) throws {
+        schemaInFlux = true
         let newSchema = SchemaMigration.apply(changes, to: schema)
         var newTables: [String: SQLiteTable] = [:]
         for entity in newSchema.entities { newTables[entity.name] = SQLiteTable(entity, in: newSchema) }
@@ -466,7 +483,9 @@ public final class SQLiteStore: Store {
         }
         schema = newSchema
         tables = newTables
-        if db.isInsideTransaction { schemaChangedInTransaction = true }
+        schemaInFlux = false
+        // Inside a run's transaction, a rollback must read the schema again.
+        if !marks.isEmpty { schemaChangedInTransaction = true }
     }
 
     // MARK: Transactions
@@ -637,9 +656,8 @@ public final class SQLiteStore: Store {
             var arguments: [DatabaseValue] = []
             arguments.reserveCapacity(row.count)
             for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
-            let placeholders = row.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
             do {
-                try self.exec(db, "INSERT INTO \(t.table) (\(t.columns.joined(separator: ", "))) VALUES (\(placeholders))", arguments)
+                try self.exec(db, t.insertSQL, arguments)
             } catch let error as DatabaseError
                         where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
@@ -706,7 +724,7 @@ public final class SQLiteStore: Store {
         try run { db in
             let t = try self.table(entity)
             guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
-            let found = try self.rows(db, "SELECT \(t.selectList("t0")) FROM \(t.table) AS t0 WHERE t0.\(t.columns[k]) = ?1",
+            let found = try self.rows(db, "SELECT \(t.selectList) FROM \(t.table) AS t0 WHERE t0.\(t.columns[k]) = ?1",
                                       [e], t.codecs, of: entity)
             return found.first.map { Record(shape: t.shape, values: $0) }
         }
@@ -742,7 +760,8 @@ public final class SQLiteStore: Store {
 
     /// The values of `columns` for the rows a query selects, in its order.
     func select(_ db: Database, _ plan: inout Plan, _ columns: [(sql: String, codec: SQLiteCodec?)]) throws -> [[Value]] {
-        let list = columns.map { $0.codec == nil ? "NULL" : $0.sql }
+        var list = columns.map { $0.codec == nil ? "NULL" : $0.sql }
+        if list.isEmpty { list = ["1"] }
         if let terms = plan.terms {
             var sql = "SELECT \(list.joined(separator: ", ")) \(plan.from) ORDER BY \(terms.joined(separator: ", "))"
             if let limit = plan.limit { sql += " LIMIT \(plan.builder.bind(Int64(limit)))" }
@@ -901,7 +920,7 @@ public final class SQLiteStore: Store {
             var out = ""
             for name in self.schema.entities.map(\.name).sorted() {
                 guard let t = self.tables[name] else { continue }
-                let sql = "SELECT \(t.selectList("t0")) FROM \(t.table) AS t0 ORDER BY t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+                let sql = "SELECT \(t.selectList) FROM \(t.table) AS t0 ORDER BY t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
                 out += Dump.table(t.entity, try self.rows(db, sql, [], t.codecs, of: name))
             }
             return out

@@ -367,9 +367,13 @@ private enum Community {
         w.fields.append(StoredField(name: "rate", type: .number, defaultValue: num("12.345678")))
         w.fields.append(StoredField(name: "areas", type: .list(.text), defaultValue: .list([text("北"), text("南")])))
         w.fields.append(StoredField(name: "buddy", type: .reference("Worker"), defaultValue: .reference(entity: "Worker", key: text("W1"))))
+        w.fields.append(StoredField(name: "starts", type: .time, defaultValue: time("2026-11-28T09:30:05")))
+        w.fields.append(StoredField(name: "shift", type: .duration, defaultValue: duration(months: 1, seconds: -60)))
+        w.fields.append(StoredField(name: "motto", type: .text, isPrivate: true, defaultValue: text("\"为人民服务\"\n'; --")))
+        w.fields.append(StoredField(name: "nothing", type: .text, defaultValue: Value.none))
         #expect(e.prepare(StoreSchema(entities: [w])) == nil)
         let dump = e.dump()
-        #expect(dump.contains("\"W2\" | none | \"grid\" | true | 2026-01-01 | 12.345678 | [\"北\", \"南\"] | \"W1\"\n"))
+        #expect(dump.contains("\"W2\" | none | \"grid\" | true | 2026-01-01 | 12.345678 | [\"北\", \"南\"] | \"W1\" | 2026-11-28T09:30:05 | 1 month - 1 minute | \"\\\"为人民服务\\\"\\n'; --\" | none\n"))
         #expect(e.keys(query("Worker", compare("active", .equal)), [.bool(true)]) == ["W1", "W2", "W3"])
         // The new fields read back, and the default is remembered exactly.
         let schema = e.check("schema", { try $0.storedSchema() }, render)
@@ -419,6 +423,11 @@ private enum Community {
         n.fields.remove(at: 0)
         #expect(e.prepare(StoreSchema(entities: [n])) == nil)
         e.insert("Empty", [text("x")])
+        e.fetch(query("Empty"))
+        e.aggregate(.count, query("Empty"))
+        n.fields = []
+        #expect(e.prepare(StoreSchema(entities: [n])) == nil)
+        e.insert("Empty", [])
         // Changing what is only remembered (private, a default) is allowed.
         w = Community.worker
         w.fields[1].isPrivate = true
@@ -1005,6 +1014,12 @@ private enum Community {
         let first = try SQLiteStore(path: file)
         try first.prepare(Community.schema)
         let second = try SQLiteStore(path: file, busyTimeoutMilliseconds: 100)
+        let pragma = { (store: SQLiteStore, name: String) throws -> String in
+            try store.queue.inDatabase { try String.fetchOne($0, sql: "PRAGMA \(name)") } ?? "?"
+        }
+        #expect(try pragma(first, "journal_mode") == "wal")
+        #expect(try pragma(first, "busy_timeout") == "5000")
+        #expect(try pragma(second, "busy_timeout") == "100")
         try first.begin()
         _ = try first.insert("Worker", [text("W1"), text("王芳"), .none])
         let busy = "the store \(file) is busy: another run is using it; try again when it has finished"
@@ -1024,6 +1039,8 @@ private enum Community {
         #expect(try second.fetch(query("Worker"), []).isEmpty)
         try first.prepare(StoreSchema(entities: [StoredEntity(name: "Later", fields: [StoredField(name: "id", type: .text, isKey: true)])]))
         try first.commit()
+        // Outside a transaction, the second store sees the first's new schema.
+        #expect(try second.storedSchema().entity("Later") != nil)
         try second.begin()
         #expect(try second.fetch(query("Worker"), []).count == 1)
         #expect(try second.storedSchema().entity("Later") != nil)

@@ -19,6 +19,11 @@ public struct RunOptions: Sendable {
     public var pushdown: Bool
     /// Who runs the script, written into every ledger entry (default: the operating-system user).
     public var operatorName: String
+    /// Event files applied after the script's own statements, in order, in
+    /// the same transaction: (event type, path of a CSV or JSON file).
+    public var events: [(type: String, path: String)] = []
+    /// Called as events are applied: (events done, events in the file).
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(limits: Limits = Limits(), now: CivicTime? = nil, timeZone: String = "Asia/Shanghai", reveal: Bool = false,
                 pushdown: Bool = true, operatorName: String? = nil) {
@@ -44,7 +49,14 @@ public struct RunOptions: Sendable {
 public struct RunResult: Sendable {
     /// Errors found, in order (empty when the run succeeded).
     public var diagnostics: [Diagnostic]
+    /// What the run did with events and accounts.
+    public var stats = RunStats()
     public var succeeded: Bool { diagnostics.isEmpty }
+
+    public init(diagnostics: [Diagnostic], stats: RunStats = RunStats()) {
+        self.diagnostics = diagnostics
+        self.stats = stats
+    }
 }
 
 /// The interpreter, for the CLI and for Swift code that embeds Civic.
@@ -142,6 +154,7 @@ public final class Engine: @unchecked Sendable {
                 try store.begin()
                 try store.prepare(storeSchema)
                 machine.storeSchema = try store.storedSchema()
+                try Bookkeeper.remember(accounts, in: store)
                 // Credits that expired since the last run leave their balances first.
                 _ = try Bookkeeper.expire(store, asOf: machine.now, operatorName: options.operatorName)
             } catch {
@@ -154,14 +167,45 @@ public final class Engine: @unchecked Sendable {
                 store.rollback()
                 return RunResult(diagnostics: [error.diagnostic])
             }
+            for (type, path) in options.events {
+                if let failure = applyEvents(type, path, machine) {
+                    store.rollback()
+                    return RunResult(diagnostics: [failure])
+                }
+            }
             do throws(StoreError) {
                 try store.commit()
             } catch {
                 store.rollback()
                 return RunResult(diagnostics: [Diagnostic(.error, error.message, at: .unknown, hint: error.hint)])
             }
-            return RunResult(diagnostics: [])
+            return RunResult(diagnostics: [], stats: machine.stats)
         }
+    }
+
+    /// Applies the events of a file, in order; the first error stops it (and the caller rolls back).
+    func applyEvents(_ type: String, _ path: String, _ machine: Machine) -> Diagnostic? {
+        guard let entity = machine.storeSchema.entity(type), checker.schema.events[type] != nil else {
+            let hint = Suggestions.hint(for: type, in: checker.schema.events.keys)
+            return Diagnostic(.error, "--events names '\(type)', which the script does not declare as an event", at: .unknown, hint: hint)
+        }
+        let rows: [ImportedRow]
+        do throws(ImportError) {
+            rows = try DataImport.read(path: path, displayName: path, entity: entity, schema: machine.storeSchema)
+        } catch {
+            return Diagnostic(.error, error.message, at: .unknown)
+        }
+        for (i, row) in rows.enumerated() {
+            do throws(RuntimeError) {
+                try Compiler.emitEvent(type, row.values, on: machine)
+            } catch {
+                var d = error.diagnostic
+                d.message = "\(path):\(row.line): \(d.message)"
+                return d
+            }
+            if i % 1000 == 999 || i == rows.count - 1 { options.progress?(i + 1, rows.count) }
+        }
+        return nil
     }
 
     /// Convenience: runs source text given by name.

@@ -15,7 +15,7 @@ struct CivicCommand: ParsableCommand {
         Set NO_COLOR to turn colour off.
         """,
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, ImportCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ImportCommand.self, VerifyCommand.self]
     )
 }
 

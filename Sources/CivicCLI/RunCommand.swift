@@ -16,8 +16,19 @@ struct RunLimitsOptions: ParsableArguments {
     @Flag(name: .long, help: "Show private fields instead of masking them.")
     var reveal = false
 
+    @Option(name: .long, help: "Who is running the script, for the ledger (default: the operating-system user).")
+    var `operator`: String?
+
+    @Option(name: .long, help: "The time zone of the clock and of calendar periods (default: Asia/Shanghai).")
+    var timeZone: String = "Asia/Shanghai"
+
     func runOptions() throws -> RunOptions {
-        var options = RunOptions(limits: Limits(maxSteps: maxSteps, maxDepth: maxDepth), reveal: reveal)
+        guard TimeZone(identifier: timeZone) != nil else {
+            printError("civic: unknown time zone '\(timeZone)' (write it as Asia/Shanghai)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        var options = RunOptions(limits: Limits(maxSteps: maxSteps, maxDepth: maxDepth), timeZone: timeZone, reveal: reveal,
+                                 operatorName: `operator`)
         if let now {
             guard let time = CivicTime(iso: now) ?? CivicDate(iso: now).map({ $0.startOfDay }) else {
                 printError("civic: --now takes a time such as 2026-11-28T09:30, not '\(now)'")
@@ -68,9 +79,34 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "text (tables for people) or json (one JSON document, for programs).")
     var format: OutputFormat = .text
 
+    @Option(name: .long, help: ArgumentHelp("Apply the events of a file after the script, in order: TYPE=FILE (CSV or JSON). Repeatable.",
+                                            valueName: "TYPE=FILE"))
+    var events: [String] = []
+
     func run() throws {
         let source = try readScript(file)
-        let options = try limits.runOptions()
+        var options = try limits.runOptions()
+        for spec in events {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                printError("civic: --events takes TYPE=FILE, as in --events HazardReport=reports.csv")
+                throw ExitCode(ExitStatus.usage)
+            }
+            guard FileManager.default.fileExists(atPath: parts[1]) else {
+                printError("civic: no such file: \(parts[1])")
+                throw ExitCode(ExitStatus.usage)
+            }
+            options.events.append((parts[0], parts[1]))
+        }
+        if !events.isEmpty && isatty(STDERR_FILENO) != 0 && format == .text {
+            options.progress = { done, total in
+                let width = 30
+                let filled = total > 0 ? done * width / total : width
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total) events".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
+        }
         let opened = try store.open()
         switch format {
         case .text:
@@ -82,6 +118,7 @@ struct RunCommand: ParsableCommand {
                 printError(engine.render(result.diagnostics, color: useColor()))
                 throw ExitCode(ExitStatus.scriptError)
             }
+            if !events.isEmpty { print(RunCommand.summary(result.stats)) }
         case .json:
             let collected = JSONCollector(options: FormatOptions(reveal: options.reveal))
             let engine = Engine(options: options, store: opened, output: { collected.add($0) })
@@ -90,6 +127,20 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data((document + "\n").utf8))
             if !result.succeeded { throw ExitCode(ExitStatus.scriptError) }
         }
+    }
+}
+
+extension RunCommand {
+    /// The summary after events: read, applied, rules fired, awarded, cut.
+    static func summary(_ s: RunStats) -> String {
+        let read = s.eventsHandled + s.eventsSkipped
+        let awarded = s.awarded.keys.sorted().map { "\(s.awarded[$0] ?? .zero) \($0)" }.joined(separator: ", ")
+        return [
+            "events read: \(read) (\(s.eventsHandled) applied, \(s.eventsSkipped) handled before)",
+            "rules fired: \(s.rulesFired)",
+            "awarded: \(awarded.isEmpty ? "nothing" : awarded)",
+            "awards cut by caps, budgets or limits: \(s.cuts)",
+        ].joined(separator: "\n")
     }
 }
 

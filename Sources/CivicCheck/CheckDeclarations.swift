@@ -90,7 +90,9 @@ extension Checker {
                           hint: "remove this field; '\(implicit)' is given in 'emit' or made for you")
                 }
             }
-            declared.append(FieldSchema(name: "id", type: .text, isKey: true, isPrivate: false, defaultValue: nil, span: name.span))
+            // Made when the event is emitted without one (`HazardReport-7`).
+            declared.append(FieldSchema(name: "id", type: .text, isKey: true, isPrivate: false, defaultValue: nil, span: name.span,
+                                        isGenerated: true))
             declared.append(FieldSchema(name: "at", type: .time, isKey: false, isPrivate: false, defaultValue: nil, span: name.span))
         }
         if kind == .entity, !fields.contains(where: \.isKey) {

@@ -15,7 +15,7 @@ import CivicSyntax
 /// - `$enrolment`, `$stock`: programme enrolments and catalogue stock.
 public enum Books {
     public static let ledger = "$ledger", balance = "$balance", lot = "$lot", handled = "$handled"
-    public static let window = "$window", enrolment = "$enrolment", stock = "$stock"
+    public static let window = "$window", enrolment = "$enrolment", stock = "$stock", account = "$account"
 
     static func field(_ name: String, _ type: StoredType, key: Bool = false, generated: Bool = false) -> StoredField {
         StoredField(name: name, type: type, isKey: key, isGenerated: generated)
@@ -45,6 +45,10 @@ public enum Books {
                 field("holder_key", .text), field("at", .time),
             ]),
             StoredEntity(name: stock, fields: [field("item", .text, key: true), field("remaining", .number)]),
+            StoredEntity(name: account, fields: [
+                field("key", .text, key: true), field("name", .text), field("holder", .text),
+                field("expire_after", .duration), field("at_most", .number), field("at_least", .number),
+            ]),
         ]
     }
 
@@ -269,6 +273,20 @@ public struct Bookkeeper {
 }
 
 extension Bookkeeper {
+    /// Remembers the accounts a script declares, so that `civic verify` knows their floors.
+    public static func remember(_ accounts: [StoredAccount], in store: Store) throws(StoreError) {
+        for a in accounts {
+            let key = Value.text("\(a.name)|\(a.holder)")
+            let values: [Value] = [key, .text(a.name), .text(a.holder), a.expireAfter.map { .duration($0) } ?? .none,
+                                   a.atMost.map { .number($0) } ?? .none, .number(a.atLeast)]
+            if try store.row(Books.account, key: key) == nil {
+                _ = try store.insert(Books.account, values)
+            } else {
+                try store.update(Books.account, key: key, [("expire_after", values[3]), ("at_most", values[4]), ("at_least", values[5])])
+            }
+        }
+    }
+
     /// Posts the expiry of every lot expired at `time` (used at the start of a run).
     public static func expire(_ store: Store, asOf time: CivicTime, operatorName: String) throws(StoreError) -> Int {
         try Bookkeeper(store: store).expire(asOf: time, operatorName: operatorName)

@@ -114,6 +114,8 @@ extension Compiler {
                 cut(to: (try? most.subtracting(balance)) ?? .zero, "at most \(most)")
             }
             for w in windows where grant > .zero { try b.addToWindow(w, grant) }
+            m.stats.awarded[account.name] = (try? (m.stats.awarded[account.name] ?? .zero).adding(grant)) ?? grant
+            if cutBy != nil { m.stats.cuts += 1 }
             let expires: CivicTime? = account.expireAfter.flatMap { try? at.adding($0) }
             try b.post(LedgerEntry(holderEntity: entity, holderKey: key, account: account.name, amount: grant, kind: .award,
                                    rule: rule?.name, eventType: rule?.eventType, eventID: rule?.eventID, at: at,

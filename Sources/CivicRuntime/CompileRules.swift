@@ -35,6 +35,7 @@ final class CompiledRule {
         defer { m.base = savedBase; m.rule = savedRule }
         m.stack[newBase + variableSlot] = event
         if let condition, !(try condition(m)) { return }
+        m.stats.rulesFired += 1
         m.rule = RuleContext(name: name, eventType: self.event, eventID: id, at: at, caps: caps, budgets: budgets)
         _ = try body(m)
     }
@@ -105,6 +106,7 @@ extension Compiler {
                 given["id"] = .text(try newEventID(event, m))
             }
             if case .text(let id)? = given["id"], try m.store.row(event, key: .text(id)) != nil {
+                m.stats.eventsSkipped += 1
                 return false
             }
             let row = try RowCheck.row(given, for: stored)
@@ -115,6 +117,7 @@ extension Compiler {
             throw storeError(error, span)
         }
         let id = record["id"]?.formatted(m.format) ?? ""
+        m.stats.eventsHandled += 1
         for rule in m.rules where rule.event == event {
             do throws(RuntimeError) {
                 try rule.apply(to: .record(record), id: id, at: at, m)
@@ -125,6 +128,14 @@ extension Compiler {
             }
         }
         return true
+    }
+
+    /// Emits an event read from a file (values in the event's field order).
+    public static func emitEvent(_ event: String, _ values: [Value], on m: Machine, at span: Span = .unknown) throws(RuntimeError) -> Bool {
+        let stored = try storedEntity(m, event, span)
+        var given: [String: Value] = [:]
+        for (field, value) in zip(stored.fields, values) { given[field.name] = value }
+        return try emit(event, given, m, span)
     }
 
     /// A new id for an event that was emitted without one: `HazardReport-7`.

@@ -37,6 +37,8 @@ public final class Machine {
     var rule: RuleContext?
     /// The program's rules, in the order written.
     var rules: [CompiledRule] = []
+    /// What the run did with events and accounts, for the summary after `--events`.
+    public internal(set) var stats = RunStats()
     /// Programmes and catalogue items by name.
     var programmes: [String: CompiledProgramme] = [:]
     var catalogue: [String: CatalogueEntry] = [:]
@@ -77,6 +79,20 @@ public final class Machine {
 public enum OutputItem: Sendable {
     case text(String)
     case value(Value)
+}
+
+/// Counts of what a run did, for the summary printed after loading events.
+public struct RunStats: Sendable {
+    public var eventsHandled = 0
+    /// Events whose id had been handled before: applied once only.
+    public var eventsSkipped = 0
+    public var rulesFired = 0
+    /// Amounts credited by award, per account.
+    public var awarded: [String: Number] = [:]
+    /// Awards cut by a cap, a budget or `at most`.
+    public var cuts = 0
+
+    public init() {}
 }
 
 /// How far a run may go before it is stopped.

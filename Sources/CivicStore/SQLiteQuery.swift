@@ -354,3 +354,190 @@ struct SQLiteQueryBuilder {
         return terms
     }
 }
+
+// MARK: - Running queries
+
+extension SQLiteStore {
+    /// A query made ready: its condition, order and limit.
+    struct Plan {
+        var builder: SQLiteQueryBuilder
+        let table: SQLiteTable
+        /// " WHERE ..." or "".
+        let filter: String
+        let order: [SQLiteOrderKey]
+        /// nil: the order is computed in Swift (a Duration key).
+        let terms: [String]?
+        let limit: Int?
+
+        var from: String { "FROM \(table.table) AS t0\(filter)" }
+    }
+
+    func plan(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> Plan {
+        let t = try table(query.entity)
+        var b = SQLiteQueryBuilder(tables: tables, parameters: parameters)
+        var filter = ""
+        if let p = query.filter { filter = " WHERE " + (try b.predicate(p, t, "t0")) }
+        let order = try b.orderValues(query.order, t, "t0")
+        var limit: Int?
+        if let l = query.limit { limit = max(0, try MemoryStore.whole(parameters, l)) }
+        return Plan(builder: b, table: t, filter: filter, order: order,
+                    terms: SQLiteQueryBuilder.orderTerms(order, "t0"), limit: limit)
+    }
+
+    /// The values of `columns` for the rows a query selects, in its order.
+    func select(_ db: Database, _ plan: inout Plan, _ columns: [(sql: String, codec: SQLiteCodec?)]) throws -> [[Value]] {
+        var list = columns.map { $0.codec == nil ? "NULL" : $0.sql }
+        if list.isEmpty { list = ["1"] }
+        if let terms = plan.terms {
+            var sql = "SELECT \(list.joined(separator: ", ")) \(plan.from) ORDER BY \(terms.joined(separator: ", "))"
+            if let limit = plan.limit { sql += " LIMIT \(plan.builder.bind(Int64(limit)))" }
+            return try rows(db, sql, plan.builder.arguments, columns.map(\.codec), of: plan.table.entity.name)
+        }
+        // An order by a Duration: sort as MemoryStore does, rows taken in
+        // the order they were added.
+        let keys = plan.order.map { $0.codec == nil ? "NULL" : $0.sql }
+        let sql = "SELECT \((list + keys).joined(separator: ", ")) \(plan.from) ORDER BY t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+        let all = try rows(db, sql, plan.builder.arguments, columns.map(\.codec) + plan.order.map(\.codec), of: plan.table.entity.name)
+        let n = columns.count
+        var keyed = all.enumerated().map { (i, r) in (i, Array(r[n...])) }
+        let order = plan.order
+        keyed.sort { a, b in
+            for (k, key) in order.enumerated() {
+                let x = a.1[k], y = b.1[k]
+                if case .none = x { if case .none = y { continue }; return false }
+                if case .none = y { return true }
+                let o = Value.order(x, y) ?? 0
+                if o != 0 { return key.descending ? o > 0 : o < 0 }
+            }
+            return a.0 < b.0
+        }
+        var out = keyed.map { Array(all[$0.0][..<n]) }
+        if let limit = plan.limit, limit < out.count { out.removeSubrange(limit...) }
+        return out
+    }
+
+    public func fetch(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> [Record] {
+        try run { db in
+            var p = try self.plan(query, parameters)
+            let t = p.table
+            let columns = t.columns.indices.map { (sql: "t0.\(t.columns[$0])", codec: Optional(t.codecs[$0])) }
+            return try self.select(db, &p, columns).map { Record(shape: t.shape, values: $0) }
+        }
+    }
+
+    public func aggregate(_ aggregate: StoreAggregate, _ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> Value {
+        try run { db in
+            var p = try self.plan(query, parameters)
+            switch aggregate {
+            case .count:
+                var sql = "SELECT COUNT(*) \(p.from)"
+                if let limit = p.limit {
+                    sql = "SELECT COUNT(*) FROM (SELECT 1 \(p.from) LIMIT \(p.builder.bind(Int64(limit))))"
+                }
+                guard case .int64(let n)? = try self.values(db, sql, p.builder.arguments).first?.storage else { return .number(.zero) }
+                return .number(Number(Int(n)))
+            case .exists:
+                var inner = "SELECT 1 \(p.from)"
+                if let limit = p.limit { inner += " LIMIT \(p.builder.bind(Int64(limit)))" }
+                guard case .int64(let n)? = try self.values(db, "SELECT EXISTS (\(inner))", p.builder.arguments).first?.storage else {
+                    return .bool(false)
+                }
+                return .bool(n != 0)
+            case .sum(let path), .average(let path):
+                let average: Bool
+                if case .average = aggregate { average = true } else { average = false }
+                let (sql, codec) = try p.builder.value(path, p.table, "t0")
+                if path.steps.count == 1, case .number? = codec, p.limit == nil || p.terms != nil {
+                    do {
+                        return try self.sum(db, &p, sql, average: average, inBlocks: false)
+                    } catch let error where SQLiteStore.isIntegerOverflow(error) {
+                        // Too large for SQLite's integers: add a million rows at a time.
+                        p = try self.plan(query, parameters)
+                        let (again, _) = try p.builder.value(path, p.table, "t0")
+                        return try self.sum(db, &p, again, average: average, inBlocks: true)
+                    }
+                }
+                let values = try self.pathValues(db, &p, path)
+                return average ? try Aggregates.average(values) : try Aggregates.sum(values)
+            case .min(let path), .max(let path):
+                var smallest = false
+                if case .min = aggregate { smallest = true }
+                let (sql, codec) = try p.builder.value(path, p.table, "t0")
+                if path.steps.count == 1, let codec {
+                    switch codec {
+                    case .number, .bool, .date, .time:
+                        guard p.limit == nil || p.terms != nil else { break }
+                        return try self.extreme(db, &p, sql, codec, smallest: smallest)
+                    case .text:
+                        guard let terms = p.terms else { break }
+                        return try self.extremeText(db, &p, sql, terms, smallest: smallest)
+                    default:
+                        break
+                    }
+                }
+                return Aggregates.extreme(try self.pathValues(db, &p, path), smallest: smallest)
+            }
+        }
+    }
+
+    /// The source of an aggregate over one column: the table itself, or the
+    /// rows the limit keeps (in the query's order); `v` is the value and `r`
+    /// the row's `civic_row`.
+    func source(_ p: inout Plan, _ sql: String) -> (from: String, column: String, row: String) {
+        let row = "t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+        guard let limit = p.limit, let terms = p.terms else { return (p.from, sql, row) }
+        let inner = "SELECT \(sql) AS v, \(row) AS r \(p.from) ORDER BY \(terms.joined(separator: ", ")) LIMIT \(p.builder.bind(Int64(limit)))"
+        return ("FROM (\(inner))", "v", "r")
+    }
+
+    /// Sum (or average) of a Number column, exactly: SQLite adds the
+    /// millionths as whole units and remainders (Int64), and the store adds
+    /// those (Int128) and divides. `inBlocks` adds a million rows at a time,
+    /// for sums whose units pass what an Int64 holds (each row is below
+    /// 9e12 units, so a block's sum is below 9e18).
+    func sum(_ db: Database, _ p: inout Plan, _ sql: String, average: Bool, inBlocks: Bool) throws -> Value {
+        let (from, v, r) = source(&p, sql)
+        var query = "SELECT SUM(\(v) / 1000000), SUM(\(v) % 1000000), COUNT(\(v)) \(from)"
+        if inBlocks { query += " GROUP BY \(r) / 1000000" }
+        let statement = try db.cachedStatement(sql: query)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(p.builder.arguments))
+        var micro: Int128 = 0, count: Int64 = 0
+        while let row = try cursor.next() {
+            let a: DatabaseValue = row[0], b: DatabaseValue = row[1], c: DatabaseValue = row[2]
+            if case .int64(let x) = a.storage { micro += Int128(x) * 1_000_000 }
+            if case .int64(let x) = b.storage { micro += Int128(x) }
+            if case .int64(let x) = c.storage { count += x }
+        }
+        let total = Number(coefficient: micro, scale: RowCheck.maxDecimals)
+        guard average else { return .number(total) }
+        if count == 0 { return .none }
+        do {
+            return .number(try total.dividing(by: Number(Int(count))))
+        } catch {
+            throw StoreError("the average is too large")
+        }
+    }
+
+    func extreme(_ db: Database, _ p: inout Plan, _ sql: String, _ codec: SQLiteCodec, smallest: Bool) throws -> Value {
+        let (from, v, _) = source(&p, sql)
+        let found = try rows(db, "SELECT \(smallest ? "MIN" : "MAX")(\(v)) \(from)", p.builder.arguments, [codec], of: p.table.entity.name)
+        return found.first?.first ?? .none
+    }
+
+    /// The least (or greatest) text; of texts that are equal but written
+    /// differently (composed and decomposed accents), the first in the
+    /// query's order, as `Aggregates.extreme` gives.
+    func extremeText(_ db: Database, _ p: inout Plan, _ sql: String, _ terms: [String], smallest: Bool) throws -> Value {
+        let order = terms.joined(separator: ", ")
+        var inner = "SELECT \(sql) AS v, ROW_NUMBER() OVER (ORDER BY \(order)) AS n \(p.from)"
+        if let limit = p.limit { inner += " ORDER BY \(order) LIMIT \(p.builder.bind(Int64(limit)))" }
+        let outer = "SELECT v FROM (\(inner)) WHERE v IS NOT NULL ORDER BY v COLLATE civic_text\(smallest ? "" : " DESC"), n LIMIT 1"
+        return try rows(db, outer, p.builder.arguments, [.text], of: p.table.entity.name).first?.first ?? .none
+    }
+
+    /// The values at a path of the rows a query selects, in its order, none left out.
+    func pathValues(_ db: Database, _ p: inout Plan, _ path: FieldPath) throws -> [Value] {
+        let column = try p.builder.value(path, p.table, "t0")
+        return try select(db, &p, [column]).compactMap { $0.first }.filter { !$0.isNoneValue }
+    }
+}

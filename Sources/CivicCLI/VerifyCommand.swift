@@ -1,0 +1,28 @@
+import ArgumentParser
+import Civic
+import Foundation
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a store's books: every balance equals its ledger entries, no balance is below its floor, lots hold their balances, every holder exists.",
+        discussion: "Exit status 0 when every invariant holds, 1 naming each that fails."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if store.db == nil { throw ValidationError("give the store to verify with --db PATH") }
+    }
+
+    func run() throws {
+        let engine = Engine(store: try store.open())
+        let problems = engine.verify()
+        if problems.isEmpty {
+            print("\(engine.store.description): every invariant holds")
+            return
+        }
+        for p in problems { printError("civic verify: \(p)") }
+        throw ExitCode(ExitStatus.scriptError)
+    }
+}

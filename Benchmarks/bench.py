@@ -3,9 +3,20 @@
 in Civic and in its peer, alternating them, several times each; checks that
 both computed the same result; prints a table of medians and ratios.
 
-    python3 Benchmarks/bench.py [--runs 5] [--rows 1000000] [GROUP ...]
+    python3 Benchmarks/bench.py [--runs 5] [--rows 1000000] [--residents 100000] [--events 1000000] [GROUP ...]
 
-Groups: queries. Data is made once under Benchmarks/.data/ (not committed).
+Groups: queries, rules. Data is made once under Benchmarks/.data/ (not committed).
+
+rules: HazardReport events applied by ten points rules with caps and a budget
+(Benchmarks/rules/). Civic: `civic run rules.civic --db STORE --events
+HazardReport=events.csv`; peer: `rules.py apply` (Python 3, sqlite3). Both
+start each run from a fresh copy of a store prepared beforehand (residents
+imported, tables made), copied before the clock starts; only applying the
+events (reading the file, the rules, the ledger, one commit) is timed. After
+the last run, a second, untimed step on each side (`summary.civic`,
+`rules.py summary`) prints the balances; the run's own summary (events,
+rules fired, points awarded, cuts) and those balances must agree exactly.
+Try it small first: --residents 1000 --events 10000 rules.
 """
 import argparse, os, shutil, statistics, subprocess, sys, time
 
@@ -68,7 +79,8 @@ def queries_setup(rows):
     return civic_db, plain_db
 
 
-def queries_workloads(rows):
+def queries_workloads(args):
+    rows = args.rows
     civic_db, plain_db = queries_setup(rows)
     folder = os.path.join(BENCH, "queries")
     for name in ["count", "sum_where", "order_limit"]:
@@ -77,39 +89,159 @@ def queries_workloads(rows):
         yield (f"queries/{name}", [civic(), "run", script, "--db", civic_db], "sqlite3 shell", ["sqlite3", plain_db, sql])
 
 
-GROUPS = {"queries": queries_workloads}
+def rules_setup(residents, events):
+    os.makedirs(DATA, exist_ok=True)
+    folder = os.path.join(BENCH, "rules")
+    generate = os.path.join(folder, "generate.py")
+    residents_csv = os.path.join(DATA, f"rules-residents-{residents}.csv")
+    if not os.path.exists(residents_csv):
+        print(f"making {residents} residents...", flush=True)
+        sh([sys.executable, generate, "residents", str(residents), residents_csv])
+    events_csv = os.path.join(DATA, f"rules-events-{residents}-{events}.csv")
+    if not os.path.exists(events_csv):
+        print(f"making {events} events...", flush=True)
+        sh([sys.executable, generate, "events", str(events), str(residents), events_csv])
+    # Civic: residents imported, then the script run once without events, so
+    # that the store already has the event table, the books and the account.
+    civic_db = os.path.join(DATA, f"rules-civic-{residents}.sqlite")
+    if not os.path.exists(civic_db):
+        print("importing residents into Civic's store...", flush=True)
+        partial = civic_db + ".partial"
+        remove_store(partial)
+        start = time.perf_counter()
+        sh([civic(), "import", "Resident", residents_csv, "--schema", os.path.join(folder, "schema.civic"), "--db", partial])
+        sh([civic(), "run", os.path.join(folder, "rules.civic"), "--db", partial, "--operator", "bench"])
+        print(f"  civic import: {time.perf_counter() - start:.1f} s", flush=True)
+        checkpoint(partial)
+        os.rename(partial, civic_db)
+    peer_db = os.path.join(DATA, f"rules-python-{residents}.sqlite")
+    if not os.path.exists(peer_db):
+        print("loading residents into the Python program's database...", flush=True)
+        partial = peer_db + ".partial"
+        remove_store(partial)
+        sh([sys.executable, os.path.join(folder, "rules.py"), "prepare", "--db", partial, "--residents", residents_csv])
+        checkpoint(partial)
+        os.rename(partial, peer_db)
+    return events_csv, civic_db, peer_db
+
+
+def remove_store(path):
+    for suffix in ["", "-wal", "-shm", "-journal"]:
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def checkpoint(path):
+    """Folds the write-ahead log into the file, so the file alone is the store."""
+    sh(["sqlite3", path, "PRAGMA wal_checkpoint(TRUNCATE);"])
+    for suffix in ["-wal", "-shm"]:
+        if os.path.exists(path + suffix) and os.path.getsize(path + suffix) == 0:
+            os.remove(path + suffix)
+    if os.path.exists(path + "-wal"):
+        raise SystemExit(f"{path}: the write-ahead log could not be folded in")
+
+
+def fresh_copy(prepared, work):
+    remove_store(work)
+    shutil.copyfile(prepared, work)
+
+
+def civic_ledger_line(path):
+    """The ledger's shape, read from Civic's books (`$ledger`) directly: a
+    Civic script cannot read them, and the peer prints the same line."""
+    import sqlite3
+    db = sqlite3.connect(path)
+    n, zero, cut = db.execute('SELECT count(*), count(*) FILTER (WHERE amount = 0), count(cut_by) FROM "$ledger"').fetchone()
+    db.close()
+    return f"ledger entries: {n} ({zero} of 0, {cut} cut)"
+
+
+def rules_workloads(args):
+    events_csv, civic_db, peer_db = rules_setup(args.residents, args.events)
+    folder = os.path.join(BENCH, "rules")
+    civic_work = os.path.join(DATA, "rules-civic-run.sqlite")
+    peer_work = os.path.join(DATA, "rules-python-run.sqlite")
+    rules_py = os.path.join(folder, "rules.py")
+    yield (f"rules/hazard_reports", 
+           [civic(), "run", os.path.join(folder, "rules.civic"), "--db", civic_work, "--operator", "bench",
+            "--events", f"HazardReport={events_csv}"],
+           "python3 sqlite3",
+           [sys.executable, rules_py, "apply", "--db", peer_work, "--events", events_csv, "--operator", "bench"],
+           {
+               "civic_before": lambda: fresh_copy(civic_db, civic_work),
+               "peer_before": lambda: fresh_copy(peer_db, peer_work),
+               "civic_after": lambda: timed([civic(), "run", os.path.join(folder, "summary.civic"), "--db", civic_work,
+                                             "--operator", "bench"])[1] + "\n" + civic_ledger_line(civic_work),
+               "peer_after": lambda: timed([sys.executable, rules_py, "summary", "--db", peer_work])[1],
+               "units": (args.events, "events"),
+           })
+
+
+GROUPS = {"queries": queries_workloads, "rules": rules_workloads}
+
+
+def first_difference(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"line {i + 1}: civic {x!r}, peer {y!r}"
+    return f"civic has {len(a)} lines, peer {len(b)}"
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--residents", type=int, default=100_000, help="rules: residents")
+    p.add_argument("--events", type=int, default=1_000_000, help="rules: HazardReport events")
     p.add_argument("--no-build", action="store_true")
     p.add_argument("groups", nargs="*", default=list(GROUPS))
     args = p.parse_args()
     if not args.no_build:
         build()
-    results = []
+    results, throughputs = [], []
     for group in args.groups:
-        for name, civic_cmd, peer_name, peer_cmd in GROUPS[group](args.rows):
+        for name, civic_cmd, peer_name, peer_cmd, *extra in GROUPS[group](args):
+            # Optional hooks: *_before runs untimed before each timed command;
+            # *_after runs untimed after the last run, its output appended to
+            # what is compared; units = (count, word) for a throughput.
+            hooks = extra[0] if extra else {}
             civic_times, peer_times = [], []
             civic_out = peer_out = None
             for _ in range(args.runs):
+                hooks.get("civic_before", lambda: None)()
                 t, civic_out = timed(civic_cmd)
                 civic_times.append(t)
+                hooks.get("peer_before", lambda: None)()
                 t, peer_out = timed(peer_cmd)
                 peer_times.append(t)
+            if "civic_after" in hooks:
+                civic_out += "\n" + hooks["civic_after"]()
+            if "peer_after" in hooks:
+                peer_out += "\n" + hooks["peer_after"]()
             same = normalize(civic_out) == normalize(peer_out)
             if not same:
                 print(f"{name}: RESULTS DIFFER\n civic: {civic_out[:200]}\n peer:  {peer_out[:200]}")
+                if hooks:
+                    print(f" first difference: {first_difference(normalize(civic_out), normalize(peer_out))}")
             c, q = statistics.median(civic_times), statistics.median(peer_times)
             results.append((name, peer_name, c, q, same))
             print(f"{name:28} civic {c * 1000:9.1f} ms   {peer_name} {q * 1000:9.1f} ms   ratio {c / q:5.2f}{'' if same else '  (DIFFERENT RESULTS)'}", flush=True)
+            if "units" in hooks:
+                count, word = hooks["units"]
+                throughputs.append((name, peer_name, count, word, count / c, count / q))
+                print(f"{'':28} civic {count / c:9.0f} {word}/s   {peer_name} {count / q:9.0f} {word}/s", flush=True)
+                print("\n".join("    " + line for line in civic_out.splitlines()[:18]), flush=True)
     print()
     print("| workload | peer | Civic (median) | peer (median) | Civic / peer | same result |")
     print("|---|---|---|---|---|---|")
     for name, peer, c, q, same in results:
         print(f"| {name} | {peer} | {c * 1000:.1f} ms | {q * 1000:.1f} ms | {c / q:.2f} | {'yes' if same else 'NO'} |")
+    if throughputs:
+        print()
+        print("| workload | peer | size | Civic | peer | Civic / peer throughput |")
+        print("|---|---|---|---|---|---|")
+        for name, peer, count, word, c, q in throughputs:
+            print(f"| {name} | {peer} | {count} {word} | {c:,.0f} {word}/s | {q:,.0f} {word}/s | {c / q:.2f} |")
 
 
 if __name__ == "__main__":

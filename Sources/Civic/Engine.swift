@@ -195,9 +195,17 @@ public final class Engine: @unchecked Sendable {
         } catch {
             return Diagnostic(.error, error.message, at: .unknown)
         }
+        let idIndex = entity.index(of: "id")
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
         for (i, row) in rows.enumerated() {
+            var values = row.values
+            // An event without an id in the file is named by its place in it, so
+            // that loading the same file again handles nothing twice.
+            if let idIndex, idIndex < values.count, values[idIndex] == .none {
+                values[idIndex] = .text("\(fileName):\(row.line)")
+            }
             do throws(RuntimeError) {
-                try Compiler.emitEvent(type, row.values, on: machine)
+                try Compiler.emitEvent(type, values, on: machine)
             } catch {
                 var d = error.diagnostic
                 d.message = "\(path):\(row.line): \(d.message)"

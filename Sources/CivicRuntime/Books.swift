@@ -123,16 +123,20 @@ public struct Bookkeeper {
         return Lot(entry: entry, earned: earned, expires: expires, remaining: remaining)
     }
 
-    /// Takes `amount` from the oldest lots first.
-    func drawLots(_ account: String, _ entity: String, _ key: Value, _ amount: Number) throws(StoreError) {
+    /// Takes `amount` from the oldest lots first; says how much came from lots expiring when.
+    @discardableResult
+    func drawLots(_ account: String, _ entity: String, _ key: Value, _ amount: Number) throws(StoreError) -> [(amount: Number, expires: CivicTime)] {
         var left = amount
+        var drawn: [(amount: Number, expires: CivicTime)] = []
         for lot in try lots(account, entity, key) where left > .zero {
             let take = lot.remaining < left ? lot.remaining : left
             do {
                 left = try left.subtracting(take)
                 try store.update(Books.lot, key: .number(Number(lot.entry)), [("remaining", .number(try lot.remaining.subtracting(take)))])
             } catch let e as StoreError { throw e } catch { throw StoreError("a lot could not be drawn on") }
+            drawn.append((take, lot.expires))
         }
+        return drawn
     }
 
     /// Posts expiry entries for every lot expired at `time`, and empties those lots.

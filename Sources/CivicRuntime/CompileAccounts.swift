@@ -53,6 +53,19 @@ extension Compiler {
         return "\(entity) \(key.formatted(m.format))"
     }
 
+    /// The entity and key of a row that is stored (a row made with `Resident { ... }`
+    /// but never added cannot hold a balance or enrol).
+    static func storedIdentity(_ m: Machine, _ value: Value, _ span: Span, _ verb: String) throws(RuntimeError) -> (entity: String, key: Value) {
+        let (entity, key) = try identity(value, span, verb)
+        let found: Record?
+        do throws(StoreError) { found = try m.store.row(entity, key: key) } catch { throw storeError(error, span) }
+        guard found != nil else {
+            throw RuntimeError("'\(verb)' needs a stored row, found \(value.typeNameWithArticle)", at: span,
+                               hint: "add it first: 'add \(entity) { ... }'")
+        }
+        return (entity, key)
+    }
+
     static func books(_ m: Machine, _ span: Span, _ body: (Bookkeeper) throws(StoreError) -> Void) throws(RuntimeError) {
         do throws(StoreError) { try body(Bookkeeper(store: m.store)) } catch { throw storeError(error, span) }
     }
@@ -61,12 +74,14 @@ extension Compiler {
         let amount = expr(amountExpr), holder = expr(holderExpr), reason = reasonExpr.map { expr($0) }
         let name = accountName.name
         let amountSpan = amountExpr.span, holderSpan = holderExpr.span
+        let ordinal = awardsInRule
+        awardsInRule += 1
         return { m throws(RuntimeError) in
             let requested = try Compiler.amount(try amount(m), "award", amountSpan)
-            let (entity, key) = try Compiler.identity(try holder(m), holderSpan, "award")
+            let (entity, key) = try Compiler.storedIdentity(m, try holder(m), holderSpan, "award")
             let account = try Compiler.account(m, name, entity, accountName.span)
             let why = try Compiler.reason(reason, m)
-            try Compiler.credit(m, account, entity, key, requested, why, span)
+            try Compiler.credit(m, account, entity, key, requested, why, span, ordinal: ordinal)
             return .normal
         }
     }
@@ -75,12 +90,12 @@ extension Compiler {
     /// account's `at most`; the entry records any cut. Inside a rule, an event
     /// is handled once per holder and account: a second time changes nothing.
     static func credit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ requested: Number,
-                       _ reason: String?, _ span: Span) throws(RuntimeError) {
+                       _ reason: String?, _ span: Span, ordinal: Int = 0) throws(RuntimeError) {
         let rule = m.rule
         let at = rule?.at ?? m.now
         try books(m, span) { (b: Bookkeeper) throws(StoreError) in
             if let rule {
-                let handled = "\(rule.name)|\(rule.eventType)|\(rule.eventID)|\(entity)|\(Books.keyText(key))|\(account.name)"
+                let handled = "\(rule.name)|\(rule.eventType)|\(rule.eventID)|\(entity)|\(Books.keyText(key))|\(account.name)|#\(ordinal)"
                 guard try b.markHandled(handled) else { return }
             }
             var grant = requested
@@ -125,10 +140,15 @@ extension Compiler {
     }
 
     /// Debits an account; below its floor (0 unless `at least`) is an error that names the numbers.
+    /// For an account whose credits expire, says what was drawn from lots expiring when.
+    @discardableResult
     static func debit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ amount: Number,
-                      _ kind: LedgerEntry.Kind, _ reason: String?, _ verb: String, _ span: Span) throws(RuntimeError) {
+                      _ kind: LedgerEntry.Kind, _ reason: String?, _ verb: String, _ span: Span) throws(RuntimeError) -> [(amount: Number, expires: CivicTime)] {
         let balance: Number
-        do throws(StoreError) { balance = try Bookkeeper(store: m.store).balance(account.name, entity, key) } catch {
+        do throws(StoreError) {
+            try Compiler.expireLots(m, asOf: m.rule?.at ?? m.now)
+            balance = try Bookkeeper(store: m.store).balance(account.name, entity, key)
+        } catch {
             throw storeError(error, span)
         }
         let after = (try? balance.subtracting(amount)) ?? balance
@@ -137,12 +157,14 @@ extension Compiler {
             throw RuntimeError("\(verb) of \(amount) \(account.name) would take \(who)'s balance of \(balance) below \(account.atLeast)",
                                at: span, hint: "the balance is \(balance), so at most \((try? balance.subtracting(account.atLeast)) ?? balance) can be taken")
         }
+        var drawn: [(amount: Number, expires: CivicTime)] = []
         try books(m, span) { (b: Bookkeeper) throws(StoreError) in
-            if account.expireAfter != nil { try b.drawLots(account.name, entity, key, amount) }
+            if account.expireAfter != nil { drawn = try b.drawLots(account.name, entity, key, amount) }
             try b.post(LedgerEntry(holderEntity: entity, holderKey: key, account: account.name, amount: amount.negated, kind: kind,
                                    rule: m.rule?.name, eventType: m.rule?.eventType, eventID: m.rule?.eventID,
                                    at: m.rule?.at ?? m.now, reason: reason, operatorName: m.operatorName))
         }
+        return drawn
     }
 
     mutating func charge(_ amountExpr: Expr, _ accountName: Identifier, _ holderExpr: Expr, _ reasonExpr: Expr?, _ span: Span) -> Exec {
@@ -151,7 +173,7 @@ extension Compiler {
         let amountSpan = amountExpr.span, holderSpan = holderExpr.span
         return { m throws(RuntimeError) in
             let n = try Compiler.amount(try amount(m), "charge", amountSpan)
-            let (entity, key) = try Compiler.identity(try holder(m), holderSpan, "charge")
+            let (entity, key) = try Compiler.storedIdentity(m, try holder(m), holderSpan, "charge")
             let account = try Compiler.account(m, name, entity, accountName.span)
             try Compiler.debit(m, account, entity, key, n, .charge, try Compiler.reason(reason, m), "a charge", span)
             return .normal
@@ -165,8 +187,8 @@ extension Compiler {
         let amountSpan = amountExpr.span, fromSpan = fromExpr.span, toSpan = toExpr.span
         return { m throws(RuntimeError) in
             let n = try Compiler.amount(try amount(m), "transfer", amountSpan)
-            let (fromEntity, fromKey) = try Compiler.identity(try from(m), fromSpan, "transfer")
-            let (toEntity, toKey) = try Compiler.identity(try to(m), toSpan, "transfer")
+            let (fromEntity, fromKey) = try Compiler.storedIdentity(m, try from(m), fromSpan, "transfer")
+            let (toEntity, toKey) = try Compiler.storedIdentity(m, try to(m), toSpan, "transfer")
             let fromAccount = try Compiler.account(m, name, fromEntity, accountName.span)
             let toAccount = try Compiler.account(m, name, toEntity, accountName.span)
             if let most = toAccount.atMost {
@@ -177,12 +199,20 @@ extension Compiler {
                 }
             }
             let why = try Compiler.reason(reason, m)
-            try Compiler.debit(m, fromAccount, fromEntity, fromKey, n, .transferOut, why, "a transfer", span)
+            let drawn = try Compiler.debit(m, fromAccount, fromEntity, fromKey, n, .transferOut, why, "a transfer", span)
             let at = m.rule?.at ?? m.now
-            let expires: CivicTime? = toAccount.expireAfter.flatMap { try? at.adding($0) }
+            // A gift is not earning: credits keep the expiry of the lots they came from.
+            var pieces: [(amount: Number, expires: CivicTime?)] = drawn.map { ($0.amount, $0.expires) }
+            if toAccount.expireAfter == nil || pieces.isEmpty {
+                pieces = [(n, toAccount.expireAfter.flatMap { try? at.adding($0) })]
+            }
             try Compiler.books(m, span) { (b: Bookkeeper) throws(StoreError) in
-                try b.post(LedgerEntry(holderEntity: toEntity, holderKey: toKey, account: name, amount: n, kind: .transferIn,
-                                       at: at, reason: why, operatorName: m.operatorName, expires: expires))
+                for piece in pieces {
+                    try b.post(LedgerEntry(holderEntity: toEntity, holderKey: toKey, account: name, amount: piece.amount, kind: .transferIn,
+                                           rule: m.rule?.name, eventType: m.rule?.eventType, eventID: m.rule?.eventID,
+                                           at: at, reason: why, operatorName: m.operatorName,
+                                           expires: toAccount.expireAfter == nil ? nil : piece.expires))
+                }
             }
             return .normal
         }
@@ -201,6 +231,7 @@ extension Compiler {
                                 keyIndex: first.shape.keyIndex)
             m.balanceShapes[entity] = (first.shape, shape)
         }
+        try expireLots(m, asOf: m.now)
         let books = Bookkeeper(store: m.store)
         var out: [Value] = []
         out.reserveCapacity(rows.count)
@@ -213,9 +244,16 @@ extension Compiler {
         return out
     }
 
+    /// Lets credits expired by `time` leave their balances (each lot once).
+    static func expireLots(_ m: Machine, asOf time: CivicTime) throws(StoreError) {
+        guard m.accounts.values.contains(where: { $0.expireAfter != nil }) else { return }
+        _ = try Bookkeeper(store: m.store).expire(asOf: time, operatorName: m.operatorName)
+    }
+
     /// A holder's balance, read from the books when it is asked for.
     static func balance(_ m: Machine, _ account: String, _ entity: String, _ key: Value, _ span: Span) throws(RuntimeError) -> Value {
         do throws(StoreError) {
+            try expireLots(m, asOf: m.now)
             return .number(try Bookkeeper(store: m.store).balance(account, entity, key))
         } catch {
             throw storeError(error, span)

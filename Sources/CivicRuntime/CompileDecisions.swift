@@ -21,7 +21,7 @@ extension Compiler {
 
     /// Whether a row may enrol in a programme, and why (or why not).
     static func enrolment(_ m: Machine, _ p: CompiledProgramme, _ row: Value, _ span: Span) throws(RuntimeError) -> Decision {
-        let (entity, key) = try identity(row, span, "enrol")
+        let (entity, key) = try storedIdentity(m, row, span, "enrol")
         let who = holderName(m, entity, key)
         if let e = p.entity, e != entity {
             return Decision(allowed: false, reason: "\(who) is \(entityArticle(entity)), and \(p.name) is for \(e)")
@@ -143,13 +143,14 @@ extension Compiler {
 
     /// Whether a holder may redeem an item, and why (or why not).
     static func redemption(_ m: Machine, _ item: CatalogueEntry, _ holder: Value, _ span: Span) throws(RuntimeError) -> Decision {
-        let (entity, key) = try identity(holder, span, "redeem")
+        let (entity, key) = try storedIdentity(m, holder, span, "redeem")
         let who = holderName(m, entity, key)
         guard m.accounts[accountKey(item.account, entity)] != nil else {
             return Decision(allowed: false, reason: "\(who) has no \(item.account) account to pay for \(item.name)")
         }
         let books = Bookkeeper(store: m.store)
         do throws(StoreError) {
+            try Compiler.expireLots(m, asOf: m.rule?.at ?? m.now)
             let balance = try books.balance(item.account, entity, key)
             if balance < item.cost {
                 return Decision(allowed: false, reason: "\(who)'s balance \(balance) is below the cost \(item.cost) of \(item.name)")
@@ -158,7 +159,7 @@ extension Compiler {
                 return Decision(allowed: false, reason: "\(item.name) is out of stock")
             }
             if let (limit, period) = item.limit {
-                let start = m.now.startOf(period)
+                let start = (m.rule?.at ?? m.now).startOf(period)
                 let end = (try? start.nextStart(of: period)) ?? CivicTime.latest
                 let used = try books.redemptions(item.name, entity, key, from: start, to: end)
                 if used >= limit {
@@ -233,6 +234,7 @@ extension Compiler {
                 let entries: [LedgerEntry]
                 let balance: Number
                 do throws(StoreError) {
+                    try Compiler.expireLots(m, asOf: m.now)
                     let books = Bookkeeper(store: m.store)
                     entries = try books.entries(account.name, entity, key)
                     balance = try books.balance(account.name, entity, key)

@@ -138,7 +138,8 @@ extension Compiler {
                 || fields.contains(where: { $0.name.name == field.name })
         }
         let shape = RecordShape(declared.map(\.name), typeName: type.name,
-                                privateFields: Set(declared.filter(\.isPrivate).map(\.name)))
+                                privateFields: Set(declared.filter(\.isPrivate).map(\.name)),
+                                keyIndex: declared.firstIndex(where: \.isKey))
         var values: [Eval] = []
         for field in declared {
             if let given = fields.first(where: { $0.name.name == field.name }) {

@@ -16,6 +16,8 @@ extension Compiler {
         var fieldType: CivicType
         /// Whether the parameter is a list (`field in LIST`).
         var isList: Bool
+        /// Checks the value first, with the same errors as the interpreter.
+        var validate: ((Value) throws(RuntimeError) -> Void)? = nil
     }
 
     /// The stored entity a query source names, if it names one.
@@ -172,7 +174,11 @@ extension Compiler {
         if complete {
             query.order = order
             if let limit = clauses.limit, isRowIndependent(limit, level: level) {
-                parameters.append(Parameter(value: expr(limit), fieldType: .number, isList: false))
+                let limitSpan = limit.span
+                parameters.append(Parameter(value: expr(limit), fieldType: .number, isList: false, validate: { v throws(RuntimeError) in
+                    let n = try Compiler.wholeNumber(v, "the number after 'limit'", limitSpan)
+                    if n < 0 { throw RuntimeError("'limit' must not be negative, found \(n)", at: limitSpan) }
+                }))
                 query.limit = .parameter(parameters.count - 1)
             }
         }
@@ -218,6 +224,7 @@ extension Compiler {
         values.reserveCapacity(parameters.count)
         for p in parameters {
             let v = try p.value(m)
+            try p.validate?(v)
             if p.isList {
                 guard let items = v.items else { return nil }
                 var converted: [Value] = []
@@ -241,7 +248,8 @@ extension Compiler {
         case (_, .none): return v
         case (.number, .number(let n)):
             return n.scale <= RowCheck.maxDecimals && n.magnitude < RowCheck.maxMagnitude ? v : nil
-        case (.text, .text), (.bool, .bool), (.date, .date), (.time, .time): return v
+        case (.text, .text(let s)): return .text(RowCheck.normalized(s))
+        case (.bool, .bool), (.date, .date), (.time, .time): return v
         case (.entity(let e), .reference(let target, _)) where e == target: return v
         case (.entity(let e), .record(let r)) where r.shape.typeName == e:
             guard let k = r.shape.keyIndex else { return nil }

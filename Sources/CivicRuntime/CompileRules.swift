@@ -72,6 +72,7 @@ extension Compiler {
             var slot = 0
             if case .local(let i)? = program.slots[variable.span] { slot = i }
             let test = condition.map { boolean($0, "the condition after 'when'") }
+            awardsInRule = 0
             out.append(CompiledRule(name: name, event: event.name, frameSize: program.frameSizes[s.span] ?? 1,
                                     variableSlot: slot, condition: test, body: block(rest), caps: caps, budgets: budgets))
         }

@@ -52,6 +52,9 @@ public struct Compiler {
     var pushdown = true
     /// The program's source files, for explanations that quote the script.
     var sourceMap: SourceMap?
+    /// The awards of the rule being compiled, counted: each award of a rule
+    /// handles an event once, apart from the rule's other awards.
+    var awardsInRule = 0
 
     init(program: CheckedProgram) {
         self.program = program

@@ -27,7 +27,7 @@ public enum Show {
 
     static func cell(_ v: Value, masked: Bool, _ options: FormatOptions) -> String {
         let text = v.formatted(options)
-        return masked && !options.reveal ? Value.mask(text) : text
+        return masked && !options.reveal && v != .none ? Value.mask(text) : text
     }
 
     /// Rows as a table; a column whose values are all Numbers is right-aligned.

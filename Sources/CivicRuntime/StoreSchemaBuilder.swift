@@ -88,6 +88,16 @@ public enum StoreSchemaBuilder {
 extension Compiler {
     /// The value of an expression that needs nothing from a run (a field's default).
     static func constant(_ e: Expr, in program: CheckedProgram) -> Result<Value, Diagnostic> {
+        let readsVariables = e.contains { sub in
+            switch program.resolution(of: sub) {
+            case .variable?, .rowField?, .entity?, .event?, .function?: return true
+            default: return false
+            }
+        }
+        if readsVariables {
+            return .failure(Diagnostic(.error, "this must be a value written out, worked out before the run (not from a variable or a field)",
+                                       at: e.span))
+        }
         var compiler = Compiler(program: program)
         let eval = compiler.expr(e)
         if let first = compiler.diagnostics.first { return .failure(first) }

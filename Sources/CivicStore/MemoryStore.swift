@@ -159,9 +159,10 @@ public final class MemoryStore: Store {
         guard let r = t.index[key.literal()] else {
             throw StoreError("there is no \(entity) with key \(key.literal())")
         }
-        for (name, other) in tables where name != entity {
+        let k = t.entity.fields.firstIndex(where: \.isKey) ?? 0
+        for (name, other) in tables {
             for (i, f) in other.entity.fields.enumerated() where f.type == .reference(entity) {
-                if other.rows.contains(where: { $0[i] == .reference(entity: entity, key: key) }) {
+                if other.rows.contains(where: { $0[i] == .reference(entity: entity, key: key) && !(name == entity && $0[k] == key) }) {
                     throw StoreError("\(entity) \(key.literal()) cannot be removed: a \(name) refers to it in '\(f.name)'")
                 }
             }

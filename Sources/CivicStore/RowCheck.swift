@@ -1,3 +1,4 @@
+import Foundation
 import CivicSyntax
 
 /// Checks values against the types of the fields they are stored in, the
@@ -27,7 +28,10 @@ public enum RowCheck {
                 throw StoreError("field '\(field.name)': \(n) is too large to store (the most is 8,999,999,999,999.999999)")
             }
             return value
-        case (.text, .text), (.bool, .bool), (.date, .date), (.time, .time), (.duration, .duration):
+        case (.text, .text(let s)):
+            // Texts the language calls equal ("café" written two ways) are stored alike.
+            return .text(normalized(s))
+        case (.bool, .bool), (.date, .date), (.time, .time), (.duration, .duration):
             return value
         case (.date, .time(let t)):
             return .date(t.date)
@@ -47,6 +51,11 @@ public enum RowCheck {
             break
         }
         throw StoreError("field '\(field.name)': expected \(article(field.type)), found \(value.typeNameWithArticle) \(value.literal())")
+    }
+
+    /// A text in its composed form (NFC), as every engine stores and compares it.
+    public static func normalized(_ s: String) -> String {
+        s.unicodeScalars.allSatisfy(\.isASCII) ? s : s.precomposedStringWithCanonicalMapping
     }
 
     static func article(_ type: StoredType) -> String {

@@ -37,7 +37,7 @@ extension Value {
         case .record(let r):
             if r.values.isEmpty { return "{}" }
             let fields = zip(r.shape.names, r.values).map { name, value in
-                "\(name): \(r.shape.privateFields.contains(name) && !options.reveal ? Value.quoted(Value.mask(value.formatted(options))) : value.literal(options))"
+                "\(name): \(r.shape.privateFields.contains(name) && !options.reveal && value != .none ? Value.quoted(Value.mask(value.formatted(options))) : value.literal(options))"
             }
             return "{ " + fields.joined(separator: ", ") + " }"
         }

@@ -15,7 +15,7 @@ extension Value {
             return "[" + (items ?? []).map { $0.json(options) }.joined(separator: ",") + "]"
         case .record(let r):
             let fields = zip(r.shape.names, r.values).map { name, value -> String in
-                let masked = r.shape.privateFields.contains(name) && !options.reveal
+                let masked = r.shape.privateFields.contains(name) && !options.reveal && value != .none
                 return Value.jsonString(name) + ":" + (masked ? Value.jsonString(Value.mask(value.formatted(options))) : value.json(options))
             }
             return "{" + fields.joined(separator: ",") + "}"

@@ -196,10 +196,10 @@ extension Parser {
         case .name(let name):
             return try parseNamePrimary(name, token, context)
         case .symbol(.leftParen):
-            _ = try open(.leftParen)
+            let open = try open(.leftParen)
             let inner = try parseExpression()
-            _ = try close(.rightParen)
-            return Expr(id: inner.id, kind: inner.kind, span: inner.span)
+            let close = try close(.rightParen)
+            return Expr(id: inner.id, kind: inner.kind, span: open.span.through(close.span))
         case .symbol(.leftBracket):
             return try parseList()
         case .symbol(.leftBrace) where !context.noBrace:

@@ -167,374 +167,444 @@ private func communityFolder() throws -> Folder {
     return f
 }
 
+/// Every test of this file, under one name (`swift test --filter StoreCLITests`).
+@Suite struct StoreCLITests {}
+
 // MARK: - civic import
 
-@Suite struct StoreCLIImport {
-    @Test func importOfAGoodCSVStoresEveryRow() throws {
-        let f = try communityFolder()
-        let ran = try civic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 0, "\(ran.stderr)")
-        #expect(ran.stdout == "imported 5 Resident rows into SQLite file store.sqlite\n")
-        #expect(ran.stderr == "")
-        try f.write("count.civic", """
-            use "schema.civic"
-            print count Resident, sum age of Resident, count Resident where phone == none
-            print (first Resident where id == "R04").age
-            """)
-        let counted = try civic(["run", "count.civic", "--db", "store.sqlite"], in: f)
-        #expect(counted.status == 0, "\(counted.stderr)")
-        #expect(counted.stdout == "5 203 1\nnone\n")
-    }
+extension StoreCLITests {
+    @Suite struct Import {
+        @Test func importOfAGoodCSVStoresEveryRow() throws {
+            let f = try communityFolder()
+            let ran = try civic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(ran.stdout == "imported 5 Resident rows into SQLite file store.sqlite\n")
+            #expect(ran.stderr == "")
+            try f.write("count.civic", """
+                use "schema.civic"
+                print count Resident, sum age of Resident, count Resident where phone == none
+                print (first Resident where id == "R04").age
+                """)
+            let counted = try civic(["run", "count.civic", "--db", "store.sqlite"], in: f)
+            #expect(counted.status == 0, "\(counted.stderr)")
+            #expect(counted.stdout == "5 203 1\nnone\n")
+        }
 
-    @Test func importOfAGoodJSONStoresEveryRow() throws {
-        let f = try communityFolder()
-        let ran = try civic(["import", "Resident", "data/residents.json", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 0, "\(ran.stderr)")
-        #expect(ran.stdout == "imported 2 Resident rows into SQLite file store.sqlite\n")
-        #expect(try dump(f).contains("  \"J2\" | \"陈二\" | 42.5 | \"B2\" | true | none\n"))
-    }
+        @Test func importOfAGoodJSONStoresEveryRow() throws {
+            let f = try communityFolder()
+            let ran = try civic(["import", "Resident", "data/residents.json", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(ran.stdout == "imported 2 Resident rows into SQLite file store.sqlite\n")
+            #expect(try dump(f).contains("  \"J2\" | \"陈二\" | 42.5 | \"B2\" | true | none\n"))
+        }
 
-    @Test func importOfABadCSVNamesFileLineAndFieldAndImportsNothing() throws {
-        let f = try communityFolder()
-        let first = try civic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
-        try #require(first.status == 0, "\(first.stderr)")
-        let before = try dump(f)
-        #expect(before.contains("\"R05\""))
-        let ran = try civic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stdout == "")
-        #expect(ran.stderr.contains("data/bad.csv:4: field 'age': expected a Number, found \"七十\""), "\(ran.stderr)")
-        let after = try dump(f)
-        #expect(after == before)
-        #expect(!after.contains("\"R11\""))
-    }
+        @Test func importOfABadCSVNamesFileLineAndFieldAndImportsNothing() throws {
+            let f = try communityFolder()
+            let first = try civic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            try #require(first.status == 0, "\(first.stderr)")
+            let before = try dump(f)
+            #expect(before.contains("\"R05\""))
+            let ran = try civic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stdout == "")
+            #expect(ran.stderr.contains("data/bad.csv:4: field 'age': expected a Number, found \"七十\""), "\(ran.stderr)")
+            let after = try dump(f)
+            #expect(after == before)
+            #expect(!after.contains("\"R11\""))
+        }
 
-    @Test func aFailedImportIntoANewStoreLeavesItEmpty() throws {
-        let f = try communityFolder()
-        let ran = try civic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "new.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stderr.contains("data/bad.csv:4: field 'age'"), "\(ran.stderr)")
-        let store = try SQLiteStore(path: f.path("new.sqlite"))
-        #expect(try store.storedSchema().entities.isEmpty)
-        #expect(try store.dump() == "")
-    }
+        @Test func aFailedImportIntoANewStoreLeavesItEmpty() throws {
+            let f = try communityFolder()
+            let ran = try civic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "new.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stderr.contains("data/bad.csv:4: field 'age'"), "\(ran.stderr)")
+            let store = try SQLiteStore(path: f.path("new.sqlite"))
+            #expect(try store.storedSchema().entities.isEmpty)
+            #expect(try store.dump() == "")
+        }
 
-    @Test func importOfAnUnknownColumnSuggestsTheField() throws {
-        let f = try communityFolder()
-        let ran = try civic(["import", "Resident", "data/unknown_column.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stderr.contains("data/unknown_column.csv:1: unknown column 'nmae': Resident has no such field (did you mean 'name'?)"),
-                "\(ran.stderr)")
-    }
+        @Test func importOfAnUnknownColumnSuggestsTheField() throws {
+            let f = try communityFolder()
+            let ran = try civic(["import", "Resident", "data/unknown_column.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stderr.contains("data/unknown_column.csv:1: unknown column 'nmae': Resident has no such field (did you mean 'name'?)"),
+                    "\(ran.stderr)")
+        }
 
-    @Test func importIntoAnUndeclaredEntityIsRefused() throws {
-        let f = try communityFolder()
-        let ran = try civic(["import", "Residnt", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stderr.contains("declares no entity 'Residnt'"), "\(ran.stderr)")
-        #expect(ran.stderr.contains("did you mean 'Resident'?"), "\(ran.stderr)")
+        @Test func importIntoAnUndeclaredEntityIsRefused() throws {
+            let f = try communityFolder()
+            let ran = try civic(["import", "Residnt", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stderr.contains("declares no entity 'Residnt'"), "\(ran.stderr)")
+            #expect(ran.stderr.contains("did you mean 'Resident'?"), "\(ran.stderr)")
+        }
     }
 }
 
 // MARK: - civic run --db: all or nothing
 
-@Suite struct StoreCLIRun {
-    @Test func aFailingRunLeavesTheFileAsItWas() throws {
-        let f = try communityFolder()
-        try f.write("seed.civic", """
-            use "schema.civic"
-            load Worker from "data/workers.csv"
-            load Resident from "data/residents.csv"
-            """)
-        let seeded = try civic(["run", "seed.civic", "--db", "store.sqlite"], in: f)
-        try #require(seeded.status == 0, "\(seeded.stderr)")
-        let before = try dump(f)
-        try f.write("fail.civic", """
-            use "schema.civic"
-            add Worker { id: "W3", name: "赵敏", role: "grid" }
-            update first Resident where id == "R01" { age: 99 }
-            remove first Resident where id == "R05"
-            print "workers: {count Worker}"
-            let zero = count Worker where role == "nobody"
-            print 1 / zero
-            """)
-        let ran = try civic(["run", "fail.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stdout == "workers: 3\n")
-        #expect(ran.stderr.contains("fail.civic:7:7: error: division by zero"), "\(ran.stderr)")
-        #expect(try dump(f) == before)
-        // A load that fails keeps nothing either, not even the rows before the bad line.
-        try f.write("badload.civic", """
-            use "schema.civic"
-            add Worker { id: "W4", name: "陈静", role: "grid" }
-            load Resident from "data/bad.csv"
-            """)
-        let badLoad = try civic(["run", "badload.civic", "--db", "store.sqlite"], in: f)
-        #expect(badLoad.status == 1)
-        #expect(badLoad.stderr.contains("badload.civic:3:20: error: data/bad.csv:4: field 'age': expected a Number, found \"七十\""),
-                "\(badLoad.stderr)")
-        #expect(try dump(f) == before)
-        // The same changes without the error are kept.
-        try f.write("ok.civic", """
-            use "schema.civic"
-            add Worker { id: "W3", name: "赵敏", role: "grid" }
-            print count Worker
-            """)
-        let ok = try civic(["run", "ok.civic", "--db", "store.sqlite"], in: f)
-        #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout == "3\n")
-        #expect(try dump(f) != before)
-    }
+extension StoreCLITests {
+    @Suite struct Run {
+        @Test func aFailingRunLeavesTheFileAsItWas() throws {
+            let f = try communityFolder()
+            try f.write("seed.civic", """
+                use "schema.civic"
+                load Worker from "data/workers.csv"
+                load Resident from "data/residents.csv"
+                """)
+            let seeded = try civic(["run", "seed.civic", "--db", "store.sqlite"], in: f)
+            try #require(seeded.status == 0, "\(seeded.stderr)")
+            let before = try dump(f)
+            try f.write("fail.civic", """
+                use "schema.civic"
+                add Worker { id: "W3", name: "赵敏", role: "grid" }
+                update first Resident where id == "R01" { age: 99 }
+                remove first Resident where id == "R05"
+                print "workers: {count Worker}"
+                let zero = count Worker where role == "nobody"
+                print 1 / zero
+                """)
+            let ran = try civic(["run", "fail.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stdout == "workers: 3\n")
+            #expect(ran.stderr.contains("fail.civic:7:7: error: division by zero"), "\(ran.stderr)")
+            #expect(try dump(f) == before)
+            // A load that fails keeps nothing either, not even the rows before the bad line.
+            try f.write("badload.civic", """
+                use "schema.civic"
+                add Worker { id: "W4", name: "陈静", role: "grid" }
+                load Resident from "data/bad.csv"
+                """)
+            let badLoad = try civic(["run", "badload.civic", "--db", "store.sqlite"], in: f)
+            #expect(badLoad.status == 1)
+            #expect(badLoad.stderr.contains("badload.civic:3:20: error: data/bad.csv:4: field 'age': expected a Number, found \"七十\""),
+                    "\(badLoad.stderr)")
+            #expect(try dump(f) == before)
+            // The same changes without the error are kept.
+            try f.write("ok.civic", """
+                use "schema.civic"
+                add Worker { id: "W3", name: "赵敏", role: "grid" }
+                print count Worker
+                """)
+            let ok = try civic(["run", "ok.civic", "--db", "store.sqlite"], in: f)
+            #expect(ok.status == 0, "\(ok.stderr)")
+            #expect(ok.stdout == "3\n")
+            #expect(try dump(f) != before)
+        }
 
-    @Test func privateFieldsAreMaskedUnlessRevealed() throws {
-        let f = try communityFolder()
-        try f.write("show.civic", """
-            use "schema.civic"
-            if count Resident == 0 { load Resident from "data/residents.csv" }
-            let r = first Resident where id == "R01"
-            print r.phone
-            show Resident where id == "R02"
-            """)
-        let masked = try civic(["run", "show.civic", "--db", "store.sqlite"], in: f)
-        #expect(masked.status == 0, "\(masked.stderr)")
-        #expect(masked.stdout.hasPrefix("138****0000\n"))
-        #expect(masked.stdout.contains("139****2222"))
-        #expect(!masked.stdout.contains("13800000000") && !masked.stdout.contains("13911112222"))
-        let revealed = try civic(["run", "show.civic", "--db", "store.sqlite", "--reveal"], in: f)
-        #expect(revealed.status == 0, "\(revealed.stderr)")
-        #expect(revealed.stdout.hasPrefix("13800000000\n"))
-        #expect(revealed.stdout.contains("13911112222"))
+        @Test func privateFieldsAreMaskedUnlessRevealed() throws {
+            let f = try communityFolder()
+            try f.write("show.civic", """
+                use "schema.civic"
+                if count Resident == 0 { load Resident from "data/residents.csv" }
+                let r = first Resident where id == "R01"
+                print r.phone
+                show Resident where id == "R02"
+                """)
+            let masked = try civic(["run", "show.civic", "--db", "store.sqlite"], in: f)
+            #expect(masked.status == 0, "\(masked.stderr)")
+            #expect(masked.stdout.hasPrefix("138****0000\n"))
+            #expect(masked.stdout.contains("139****2222"))
+            #expect(!masked.stdout.contains("13800000000") && !masked.stdout.contains("13911112222"))
+            let revealed = try civic(["run", "show.civic", "--db", "store.sqlite", "--reveal"], in: f)
+            #expect(revealed.status == 0, "\(revealed.stderr)")
+            #expect(revealed.stdout.hasPrefix("13800000000\n"))
+            #expect(revealed.stdout.contains("13911112222"))
+        }
     }
 }
 
 // MARK: - civic run --format json
 
-@Suite struct StoreCLIJSON {
-    static let script = """
-        entity Resident { key id: Text, name: Text, phone: Text private, score: Number }
-        let a = add Resident { id: "R1", name: "张三", phone: "13800000000", score: 0.1 + 0.2 }
-        print 0.1 + 0.2
-        print a.phone
-        print 1 / 3
-        show Resident
-        print "引号\\"与\\t制表"
-        let zero = count Resident where score > 1
-        print 5 / zero
-        """
+extension StoreCLITests {
+    @Suite struct JSONOutput {
+        static let script = """
+            entity Resident { key id: Text, name: Text, phone: Text private, score: Number }
+            let a = add Resident { id: "R1", name: "张三", phone: "13800000000", score: 0.1 + 0.2 }
+            print 0.1 + 0.2
+            print a.phone
+            print 1 / 3
+            show Resident
+            print "引号\\"与\\t制表"
+            let zero = count Resident where score > 1
+            print 5 / zero
+            """
 
-    func parse(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-        #expect(text.hasSuffix("\n"), sourceLocation: sourceLocation)
-        #expect(text.dropLast().split(separator: "\n").count == 1, "one line, one document", sourceLocation: sourceLocation)
-        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
-        return try #require(object as? [String: Any], sourceLocation: sourceLocation)
-    }
+        func parse(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+            #expect(text.hasSuffix("\n"), sourceLocation: sourceLocation)
+            #expect(text.dropLast().split(separator: "\n").count == 1, "one line, one document", sourceLocation: sourceLocation)
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            return try #require(object as? [String: Any], sourceLocation: sourceLocation)
+        }
 
-    @Test func outputAndErrorsAreOneJSONDocument() throws {
-        let f = try Folder()
-        try f.write("t.civic", Self.script)
-        let ran = try civic(["run", "t.civic", "--format", "json", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        let doc = try parse(ran.stdout)
-        #expect(doc["ok"] as? Bool == false)
-        let output = try #require(doc["output"] as? [[String: Any]])
-        #expect(output.count == 5)
-        #expect(output.first?["print"] as? String == "0.3")
-        #expect(output.dropFirst().first?["print"] as? String == "138****0000")
-        #expect(output.dropFirst(2).first?["print"] as? String == "0.3333333333333333333333333333333333")
-        let shown = try #require(output.dropFirst(3).first?["show"] as? [[String: Any]])
-        #expect(shown.count == 1)
-        #expect(shown.first?["name"] as? String == "张三")
-        #expect(shown.first?["phone"] as? String == "138****0000")
-        #expect(output.last?["print"] as? String == "引号\"与\t制表")
-        // Exact numbers: the raw text has every digit, never a binary fraction.
-        #expect(ran.stdout.contains("\"score\":0.3}"), "\(ran.stdout)")
-        #expect(!ran.stdout.contains("0.30000000000000004"))
-        #expect(!ran.stdout.contains("13800000000"))
-        let errors = try #require(doc["errors"] as? [[String: Any]])
-        #expect(errors.count == 1)
-        #expect(errors.first?["message"] as? String == "division by zero")
-        #expect(errors.first?["file"] as? String == "t.civic")
-        #expect(errors.first?["line"] as? Int == 9)
-        #expect(errors.first?["column"] as? Int == 7)
-        #expect(errors.first?["hint"] as? String == "check that the divisor is not 0 before dividing")
-        // The failed run kept nothing.
-        #expect(!(try dump(f)).contains("\"R1\""))
-    }
+        @Test func outputAndErrorsAreOneJSONDocument() throws {
+            let f = try Folder()
+            try f.write("t.civic", Self.script)
+            let ran = try civic(["run", "t.civic", "--format", "json", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            let doc = try parse(ran.stdout)
+            #expect(doc["ok"] as? Bool == false)
+            let output = try #require(doc["output"] as? [[String: Any]])
+            #expect(output.count == 5)
+            #expect(output.first?["print"] as? String == "0.3")
+            #expect(output.dropFirst().first?["print"] as? String == "138****0000")
+            #expect(output.dropFirst(2).first?["print"] as? String == "0.3333333333333333333333333333333333")
+            let shown = try #require(output.dropFirst(3).first?["show"] as? [[String: Any]])
+            #expect(shown.count == 1)
+            #expect(shown.first?["name"] as? String == "张三")
+            #expect(shown.first?["phone"] as? String == "138****0000")
+            #expect(output.last?["print"] as? String == "引号\"与\t制表")
+            // Exact numbers: the raw text has every digit, never a binary fraction.
+            #expect(ran.stdout.contains("\"score\":0.3}"), "\(ran.stdout)")
+            #expect(!ran.stdout.contains("0.30000000000000004"))
+            #expect(!ran.stdout.contains("13800000000"))
+            let errors = try #require(doc["errors"] as? [[String: Any]])
+            #expect(errors.count == 1)
+            #expect(errors.first?["message"] as? String == "division by zero")
+            #expect(errors.first?["file"] as? String == "t.civic")
+            #expect(errors.first?["line"] as? Int == 9)
+            #expect(errors.first?["column"] as? Int == 7)
+            #expect(errors.first?["hint"] as? String == "check that the divisor is not 0 before dividing")
+            // The failed run kept nothing.
+            #expect(!(try dump(f)).contains("\"R1\""))
+        }
 
-    @Test func revealShowsPrivateFields() throws {
-        let f = try Folder()
-        try f.write("t.civic", Self.script)
-        let ran = try civic(["run", "t.civic", "--format", "json", "--reveal"], in: f)
-        #expect(ran.status == 1)
-        let doc = try parse(ran.stdout)
-        let output = try #require(doc["output"] as? [[String: Any]])
-        #expect(output.dropFirst().first?["print"] as? String == "13800000000")
-        let shown = try #require(output.dropFirst(3).first?["show"] as? [[String: Any]])
-        #expect(shown.first?["phone"] as? String == "13800000000")
-        #expect(!ran.stdout.contains("138****0000"))
-    }
+        @Test func revealShowsPrivateFields() throws {
+            let f = try Folder()
+            try f.write("t.civic", Self.script)
+            let ran = try civic(["run", "t.civic", "--format", "json", "--reveal"], in: f)
+            #expect(ran.status == 1)
+            let doc = try parse(ran.stdout)
+            let output = try #require(doc["output"] as? [[String: Any]])
+            #expect(output.dropFirst().first?["print"] as? String == "13800000000")
+            let shown = try #require(output.dropFirst(3).first?["show"] as? [[String: Any]])
+            #expect(shown.first?["phone"] as? String == "13800000000")
+            #expect(!ran.stdout.contains("138****0000"))
+        }
 
-    @Test func aGoodRunIsOkWithNoErrors() throws {
-        let f = try Folder()
-        try f.write("ok.civic", """
-            let total = 0.1 + 0.2
-            print total == 0.3
-            show [{ amount: total, note: none }]
-            """)
-        let ran = try civic(["run", "ok.civic", "--format", "json"], in: f)
-        #expect(ran.status == 0, "\(ran.stderr)")
-        let doc = try parse(ran.stdout)
-        #expect(doc["ok"] as? Bool == true)
-        #expect((doc["errors"] as? [Any])?.isEmpty == true)
-        #expect(ran.stdout.contains("{\"show\":[{\"amount\":0.3,\"note\":null}]}"), "\(ran.stdout)")
-        #expect(ran.stdout.contains("{\"print\":\"true\"}"))
-    }
+        @Test func aGoodRunIsOkWithNoErrors() throws {
+            let f = try Folder()
+            try f.write("ok.civic", """
+                let total = 0.1 + 0.2
+                print total == 0.3
+                show [{ amount: total, note: none }]
+                """)
+            let ran = try civic(["run", "ok.civic", "--format", "json"], in: f)
+            #expect(ran.status == 0, "\(ran.stderr)")
+            let doc = try parse(ran.stdout)
+            #expect(doc["ok"] as? Bool == true)
+            #expect((doc["errors"] as? [Any])?.isEmpty == true)
+            #expect(ran.stdout.contains("{\"show\":[{\"amount\":0.3,\"note\":null}]}"), "\(ran.stdout)")
+            #expect(ran.stdout.contains("{\"print\":\"true\"}"))
+        }
 
-    @Test func aCheckErrorHasItsLineAndColumn() throws {
-        let f = try Folder()
-        try f.write("bad.civic", """
-            let age = 3
-            print agee + 1
-            """)
-        let ran = try civic(["run", "bad.civic", "--format", "json"], in: f)
-        #expect(ran.status == 1)
-        let doc = try parse(ran.stdout)
-        #expect((doc["output"] as? [Any])?.isEmpty == true)
-        let error = try #require((doc["errors"] as? [[String: Any]])?.first)
-        #expect(error["message"] as? String == "unknown name 'agee'")
-        #expect(error["line"] as? Int == 2)
-        #expect(error["column"] as? Int == 7)
-        #expect(error["hint"] as? String == "did you mean 'age'?")
+        @Test func aCheckErrorHasItsLineAndColumn() throws {
+            let f = try Folder()
+            try f.write("bad.civic", """
+                let age = 3
+                print agee + 1
+                """)
+            let ran = try civic(["run", "bad.civic", "--format", "json"], in: f)
+            #expect(ran.status == 1)
+            let doc = try parse(ran.stdout)
+            #expect((doc["output"] as? [Any])?.isEmpty == true)
+            let error = try #require((doc["errors"] as? [[String: Any]])?.first)
+            #expect(error["message"] as? String == "unknown name 'agee'")
+            #expect(error["line"] as? Int == 2)
+            #expect(error["column"] as? Int == 7)
+            #expect(error["hint"] as? String == "did you mean 'age'?")
+        }
     }
 }
 
 // MARK: - Migrations between runs
 
-@Suite struct StoreCLIMigration {
-    func seeded() throws -> Folder {
-        let f = try Folder()
-        try f.write("v1.civic", """
-            entity Resident { key id: Text, name: Text, age: Number }
-            add Resident { id: "R1", name: "张三", age: 72 }
-            add Resident { id: "R2", name: "李四", age: 35 }
-            add Resident { id: "R3", name: "王五", age: none }
-            """)
-        let ran = try civic(["run", "v1.civic", "--db", "store.sqlite"], in: f)
-        try #require(ran.status == 0, "\(ran.stderr)")
-        return f
-    }
+extension StoreCLITests {
+    @Suite struct Migration {
+        fileprivate func seeded() throws -> Folder {
+            let f = try Folder()
+            try f.write("v1.civic", """
+                entity Resident { key id: Text, name: Text, age: Number }
+                add Resident { id: "R1", name: "张三", age: 72 }
+                add Resident { id: "R2", name: "李四", age: 35 }
+                add Resident { id: "R3", name: "王五", age: none }
+                """)
+            let ran = try civic(["run", "v1.civic", "--db", "store.sqlite"], in: f)
+            try #require(ran.status == 0, "\(ran.stderr)")
+            return f
+        }
 
-    @Test func aNewFieldWithADefaultFillsTheStoredRows() throws {
-        let f = try seeded()
-        try f.write("v2.civic", """
-            entity Resident { key id: Text, name: Text, age: Number, living_alone: Bool = false, note: Text = "无" }
-            for r in Resident order by id { print r.id, r.age, r.living_alone, r.note }
-            add Resident { id: "R4", name: "赵六", age: 50, living_alone: true }
-            """)
-        let ran = try civic(["run", "v2.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 0, "\(ran.stderr)")
-        #expect(ran.stdout == "R1 72 false 无\nR2 35 false 无\nR3 none false 无\n")
-        let schema = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
-        #expect(schema.entity("Resident")?.fields.map(\.name) == ["id", "name", "age", "living_alone", "note"])
-        #expect(try dump(f).contains("  \"R4\" | \"赵六\" | 50 | true | \"无\"\n"))
-    }
+        @Test func aNewFieldWithADefaultFillsTheStoredRows() throws {
+            let f = try seeded()
+            try f.write("v2.civic", """
+                entity Resident { key id: Text, name: Text, age: Number, living_alone: Bool = false, note: Text = "无" }
+                for r in Resident order by id { print r.id, r.age, r.living_alone, r.note }
+                add Resident { id: "R4", name: "赵六", age: 50, living_alone: true }
+                """)
+            let ran = try civic(["run", "v2.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(ran.stdout == "R1 72 false 无\nR2 35 false 无\nR3 none false 无\n")
+            let schema = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
+            #expect(schema.entity("Resident")?.fields.map(\.name) == ["id", "name", "age", "living_alone", "note"])
+            #expect(try dump(f).contains("  \"R4\" | \"赵六\" | 50 | true | \"无\"\n"))
+        }
 
-    @Test func changingAFieldsTypeIsRefusedAndChangesNothing() throws {
-        let f = try seeded()
-        let before = try dump(f)
-        let schemaBefore = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
-        try f.write("v3.civic", """
-            entity Resident { key id: Text, name: Text, age: Text }
-            print "never"
-            """)
-        let ran = try civic(["run", "v3.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stdout == "")
-        #expect(ran.stderr.contains("Resident.age is stored as Number, and the script declares it Text: changing its type would lose 2 stored values"),
-                "\(ran.stderr)")
-        #expect(ran.stderr.contains("declare 'age: Number' as the store has it"), "\(ran.stderr)")
-        #expect(try dump(f) == before)
-        #expect(try SQLiteStore(path: f.path("store.sqlite")).storedSchema() == schemaBefore)
-    }
+        @Test func changingAFieldsTypeIsRefusedAndChangesNothing() throws {
+            let f = try seeded()
+            let before = try dump(f)
+            let schemaBefore = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
+            try f.write("v3.civic", """
+                entity Resident { key id: Text, name: Text, age: Text }
+                print "never"
+                """)
+            let ran = try civic(["run", "v3.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stdout == "")
+            #expect(ran.stderr.contains("Resident.age is stored as Number, and the script declares it Text: changing its type would lose 2 stored values"),
+                    "\(ran.stderr)")
+            #expect(ran.stderr.contains("declare 'age: Number' as the store has it"), "\(ran.stderr)")
+            #expect(try dump(f) == before)
+            #expect(try SQLiteStore(path: f.path("store.sqlite")).storedSchema() == schemaBefore)
+        }
 
-    @Test func aNewFieldWithoutADefaultIsRefusedWhenRowsAreStored() throws {
-        let f = try seeded()
-        let before = try dump(f)
-        try f.write("v4.civic", """
-            entity Resident { key id: Text, name: Text, age: Number, phone: Text }
-            print count Resident
-            """)
-        let ran = try civic(["run", "v4.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stderr.contains("Resident has 3 stored rows, and the new field 'phone' has no value for them"), "\(ran.stderr)")
-        #expect(ran.stderr.contains("give it a default"), "\(ran.stderr)")
-        #expect(try dump(f) == before)
-    }
+        @Test func aNewFieldWithoutADefaultIsRefusedWhenRowsAreStored() throws {
+            let f = try seeded()
+            let before = try dump(f)
+            try f.write("v4.civic", """
+                entity Resident { key id: Text, name: Text, age: Number, phone: Text }
+                print count Resident
+                """)
+            let ran = try civic(["run", "v4.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stderr.contains("Resident has 3 stored rows, and the new field 'phone' has no value for them"), "\(ran.stderr)")
+            #expect(ran.stderr.contains("give it a default"), "\(ran.stderr)")
+            #expect(try dump(f) == before)
+        }
 
-    @Test func droppingAFieldThatHoldsValuesIsRefused() throws {
-        let f = try seeded()
-        let before = try dump(f)
-        try f.write("v5.civic", """
-            entity Resident { key id: Text, name: Text }
-            print count Resident
-            """)
-        let ran = try civic(["run", "v5.civic", "--db", "store.sqlite"], in: f)
-        #expect(ran.status == 1)
-        #expect(ran.stderr.contains("the script's Resident has no field 'age', but 2 stored rows have a value for it: dropping it would lose them"),
-                "\(ran.stderr)")
-        #expect(try dump(f) == before)
+        @Test func droppingAFieldThatHoldsValuesIsRefused() throws {
+            let f = try seeded()
+            let before = try dump(f)
+            try f.write("v5.civic", """
+                entity Resident { key id: Text, name: Text }
+                print count Resident
+                """)
+            let ran = try civic(["run", "v5.civic", "--db", "store.sqlite"], in: f)
+            #expect(ran.status == 1)
+            #expect(ran.stderr.contains("the script's Resident has no field 'age', but 2 stored rows have a value for it: dropping it would lose them"),
+                    "\(ran.stderr)")
+            #expect(try dump(f) == before)
+        }
     }
 }
 
 // MARK: - Two runs at once
 
-@Suite struct StoreCLIConcurrency {
-    static let busy = "is busy: another run is using it"
+extension StoreCLITests {
+    @Suite struct Concurrency {
+        static let busy = "is busy: another run is using it"
 
-    @Test func twoRunsOnOneFileBothFinishOrOneIsToldTheStoreIsBusy() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), "no civic binary at \(civicBinary.path)")
-        let f = try Folder()
-        let declaration = "entity Note { tag: Text, n: Number }\n"
-        try f.write("setup.civic", declaration + "print count Note\n")
-        let setup = try civic(["run", "setup.civic", "--db", "store.sqlite"], in: f)
-        try #require(setup.status == 0, "\(setup.stderr)")
-        let rows = 400
-        for tag in ["A", "B"] {
-            try f.write("\(tag).civic", declaration + """
-                for i in 1..\(rows) { add Note { tag: "\(tag)", n: i } }
-                print "\(tag) done {count Note where tag == "\(tag)"}"
+        @Test func twoRunsOnOneFileBothFinishOrOneIsToldTheStoreIsBusy() throws {
+            try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), "no civic binary at \(civicBinary.path)")
+            let f = try Folder()
+            let declaration = "entity Note { tag: Text, n: Number }\n"
+            try f.write("setup.civic", declaration + "print count Note\n")
+            let setup = try civic(["run", "setup.civic", "--db", "store.sqlite"], in: f)
+            try #require(setup.status == 0, "\(setup.stderr)")
+            let rows = 400
+            for tag in ["A", "B"] {
+                try f.write("\(tag).civic", declaration + """
+                    for i in 1..\(rows) { add Note { tag: "\(tag)", n: i } }
+                    print "\(tag) done {count Note where tag == "\(tag)"}"
+
+                    """)
+            }
+            let a = try Started(["run", "A.civic", "--db", "store.sqlite"], in: f, tag: "A")
+            let b = try Started(["run", "B.civic", "--db", "store.sqlite"], in: f, tag: "B")
+            let ranA = try a.finish()
+            let ranB = try b.finish()
+            var kept: [String: Int] = [:]
+            for (tag, ran) in [("A", ranA), ("B", ranB)] {
+                if ran.status == 0 {
+                    #expect(ran.stdout == "\(tag) done \(rows)\n", "run \(tag): \(ran.stderr)")
+                    kept[tag] = rows
+                } else {
+                    #expect(ran.status == 1, "run \(tag) exited with \(ran.status): \(ran.stderr)")
+                    #expect(ran.stderr.contains(Self.busy), "run \(tag) failed without the busy message: \(ran.stderr)")
+                    kept[tag] = 0
+                }
+            }
+            #expect(ranA.status == 0 || ranB.status == 0, "at least one run finishes")
+            // The file is whole: a new connection reads every row, and the
+            // counts are those of the runs that succeeded, with ids 1...N.
+            let store = try SQLiteStore(path: f.path("store.sqlite"))
+            let text = try store.dump()
+            let notes = entityRows(of: "Note(id, tag, n)", in: text)
+            try f.write("count.civic", declaration + """
+                print count Note where tag == "A", count Note where tag == "B", count Note, max id of Note, min id of Note
 
                 """)
-        }
-        let a = try Started(["run", "A.civic", "--db", "store.sqlite"], in: f, tag: "A")
-        let b = try Started(["run", "B.civic", "--db", "store.sqlite"], in: f, tag: "B")
-        let ranA = try a.finish()
-        let ranB = try b.finish()
-        var kept: [String: Int] = [:]
-        for (tag, ran) in [("A", ranA), ("B", ranB)] {
-            if ran.status == 0 {
-                #expect(ran.stdout == "\(tag) done \(rows)\n", "run \(tag): \(ran.stderr)")
-                kept[tag] = rows
-            } else {
-                #expect(ran.status == 1, "run \(tag) exited with \(ran.status): \(ran.stderr)")
-                #expect(ran.stderr.contains(Self.busy), "run \(tag) failed without the busy message: \(ran.stderr)")
-                kept[tag] = 0
+            let counted = try civic(["run", "count.civic", "--db", "store.sqlite"], in: f)
+            #expect(counted.status == 0, "\(counted.stderr)")
+            let total = (kept["A"] ?? -1) + (kept["B"] ?? -1)
+            #expect(counted.stdout == "\(kept["A"] ?? -1) \(kept["B"] ?? -1) \(total) \(total) 1\n")
+            #expect(notes.count == total)
+            #expect(notes.filter { $0.contains("| \"A\" |") }.count == kept["A"])
+            // Where the sqlite3 tool is installed, SQLite's own check of the file too.
+            let sqlite3 = "/usr/bin/sqlite3"
+            if FileManager.default.isExecutableFile(atPath: sqlite3) {
+                let check = Process()
+                let pipe = Pipe()
+                check.executableURL = URL(fileURLWithPath: sqlite3)
+                check.arguments = [f.path("store.sqlite"), "PRAGMA integrity_check"]
+                check.standardOutput = pipe
+                check.standardInput = FileHandle.nullDevice
+                try check.run()
+                let said = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                check.waitUntilExit()
+                #expect(said == "ok\n")
             }
         }
-        #expect(ranA.status == 0 || ranB.status == 0, "at least one run finishes")
-        // The file is whole: a new connection reads every row, and the
-        // counts are those of the runs that succeeded, with ids 1...N.
-        let store = try SQLiteStore(path: f.path("store.sqlite"))
-        let text = try store.dump()
-        #expect(text.hasPrefix("Note(id, tag, n)\n"))
-        try f.write("count.civic", declaration + """
-            print count Note where tag == "A", count Note where tag == "B", count Note, max id of Note, min id of Note
 
-            """)
-        let counted = try civic(["run", "count.civic", "--db", "store.sqlite"], in: f)
-        #expect(counted.status == 0, "\(counted.stderr)")
-        let total = (kept["A"] ?? -1) + (kept["B"] ?? -1)
-        #expect(counted.stdout == "\(kept["A"] ?? -1) \(kept["B"] ?? -1) \(total) \(total) 1\n")
-        #expect(text.split(separator: "\n").count == total + 1)
+        @Test func aRunWhileAnotherHoldsTheStoreIsToldItIsBusyAndKeepsNothing() throws {
+            try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), "no civic binary at \(civicBinary.path)")
+            let f = try Folder()
+            try f.write("notes.civic", """
+                entity Note { tag: Text }
+                add Note { tag: "first" }
+                print count Note
+
+                """)
+            let setup = try civic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
+            try #require(setup.status == 0, "\(setup.stderr)")
+            let before = try dump(f)
+            // This process holds the write lock, as a long run would.
+            let holder = try SQLiteStore(path: f.path("store.sqlite"))
+            try holder.begin()
+            _ = try holder.insert("Note", [.none, .text("held")])
+            let ran = try civic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
+            holder.rollback()
+            #expect(ran.status == 1)
+            #expect(ran.stdout == "")
+            #expect(ran.stderr.contains("the store store.sqlite \(Self.busy); try again when it has finished"), "\(ran.stderr)")
+            #expect(try dump(f) == before)
+            // Once the other run has finished, the same run goes through.
+            let again = try civic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout == "2\n")
+        }
+
+        /// The rows of one entity in a store's dump (the lines under its header).
+        func entityRows(of header: String, in dump: String) -> [String] {
+            var out: [String] = []
+            var inside = false
+            for line in dump.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line == header { inside = true; continue }
+                if inside {
+                    guard line.hasPrefix("  ") else { break }
+                    out.append(String(line))
+                }
+            }
+            return out
+        }
     }
 }

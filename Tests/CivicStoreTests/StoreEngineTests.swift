@@ -733,8 +733,9 @@ private enum Community {
         // Of equal texts written differently, the first in the query's order.
         let first = e.aggregate(.max(path("name")), query("Resident", compare("name", .equal), order: [("age", true)]), [text("\u{e9}")])
         #expect((try? first.get()).map(render) == render(text("\u{e9}")))
+        // Texts are stored in their composed form, so both rows now hold "é" alike.
         let other = e.aggregate(.max(path("name")), query("Resident", compare("name", .equal)), [text("\u{e9}")])
-        #expect((try? other.get()).map(render) == render(text("e\u{301}")))
+        #expect((try? other.get()).map(render) == render(text("\u{e9}")))
         #expect(e.errorMessage(e.aggregate(.sum(path("name")), all)) == "'sum' adds Numbers, found a Text")
         #expect(e.errorMessage(e.aggregate(.sum(path("name")), query("Resident", .constant(false)))) == nil)
 

@@ -133,8 +133,8 @@ struct CalendarTests {
         #expect(DurationUnit.unit(named: "Days") == nil)
         #expect(DurationUnit.unit(named: "s") == nil)
         #expect(DurationUnit.unit(named: "hourss") == nil)
-        #expect(DurationUnit.unit(named: "seconds") == nil)
-        #expect(DurationUnit.allCases.count == 6)
+        #expect(DurationUnit.unit(named: "seconds") == .second)
+        #expect(DurationUnit.allCases.count == 7)
         #expect(CivicDuration.unit(named: "months") == .month)
 
         #expect(try dur("1.5", .hour) == CivicDuration(seconds: 5_400))

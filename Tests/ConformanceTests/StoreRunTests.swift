@@ -106,259 +106,268 @@ private func seededStore() throws -> (Workspace, SQLiteStore) {
     return (w, store)
 }
 
+/// Every test of this file, under one name (`swift test --filter StoreRunTests`).
+@Suite struct StoreRunTests {}
+
 // MARK: - All or nothing
 
-@Suite struct StoreRunAllOrNothing {
-    /// Runs `script` on a seeded store, expects it to fail with `error`, and
-    /// checks that the store (and the file, read again) is as it was.
-    func expectUnchanged(_ script: String, error: String, printed: [String] = [],
-                         sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let (w, store) = try seededStore()
-        let before = try store.dump()
-        let schemaBefore = try store.storedSchema()
-        #expect(before.contains("\"R03\""), "the seed rows are in the store", sourceLocation: sourceLocation)
-        let path = try w.write("failing.civic", script)
-        let outcome = try run(path, on: store)
-        #expect(outcome.errors.count == 1, "one error: \(outcome.errors)", sourceLocation: sourceLocation)
-        #expect(outcome.errors.first == error, sourceLocation: sourceLocation)
-        #expect(outcome.lines == printed, sourceLocation: sourceLocation)
-        #expect(try store.dump() == before, "the store changed", sourceLocation: sourceLocation)
-        #expect(try store.storedSchema() == schemaBefore, "the schema changed", sourceLocation: sourceLocation)
-        // The file itself, opened again by another connection.
-        let reopened = try SQLiteStore(path: w.path("store.sqlite"))
-        #expect(try reopened.dump() == before, "the file changed", sourceLocation: sourceLocation)
-        #expect(try reopened.storedSchema() == schemaBefore, sourceLocation: sourceLocation)
-        // And the store still works: a good run after the failed one is kept.
-        let good = try w.write("good.civic", """
-            use "schema.civic"
-            add Worker { id: "W9", name: "新人", role: "grid" }
-            print count Worker
-            """)
-        let after = try run(good, on: store)
-        #expect(after.errors.isEmpty, sourceLocation: sourceLocation)
-        #expect(after.lines == ["3"], sourceLocation: sourceLocation)
-    }
-
-    @Test func aRuntimeErrorAfterAddsUpdatesAndRemovesKeepsNothing() throws {
-        try expectUnchanged("""
-            use "schema.civic"
-            add Worker { id: "W3", name: "赵敏", role: "grid" }
-            add Note { text: "第三条" }
-            update first Resident where id == "R01" { age: 99, living_alone: false }
-            remove first Resident where id == "R02"
-            remove Note where id == 1
-            print "changed: {count Worker} workers, {count Resident} residents"
-            let zero = count Worker where role == "nobody"
-            print 1 / zero
-            """, error: "9:7 division by zero", printed: ["changed: 3 workers, 2 residents"])
-    }
-
-    @Test func aRuntimeErrorAfterASchemaChangeKeepsNeitherRowsNorSchema() throws {
-        try expectUnchanged("""
-            entity Worker { key id: Text, name: Text, role: Text, active: Bool = true }
-            entity Resident {
-              key id: Text
-              name: Text
-              age: Number
-              building: Text
-              living_alone: Bool = false
-              phone: Text private
-            }
-            entity Visit { key id: Text, resident: Resident, day: Date }
-            let zhang = first Resident where id == "R01"
-            add Visit { id: "V1", resident: zhang, day: 2026-11-28 }
-            print count Worker where active
-            add Worker { id: "W1", name: "重复", role: "grid" }
-            """, error: "14:1 Worker already has a row with id \"W1\"", printed: ["2"])
-    }
-
-    @Test func aCheckErrorRunsNothing() throws {
-        try expectUnchanged("""
-            use "schema.civic"
-            entity Visit { key id: Text, day: Date }
-            add Worker { id: "W3", name: "赵敏", role: "grid" }
-            add Visit { id: "V1", day: 2026-11-28 }
-            print "never"
-            print agee + 1
-            """, error: "6:7 unknown name 'agee'")
-    }
-
-    @Test func aBadCSVInLoadKeepsNothing() throws {
-        try expectUnchanged("""
-            use "schema.civic"
-            add Worker { id: "W3", name: "赵敏", role: "grid" }
-            add Note { text: "第三条" }
-            print "before the load"
-            load Resident from "data/more.csv"
-            print "after the load"
-            """, error: "5:20 data/more.csv:3: field 'age': expected a Number, found \"七十\"", printed: ["before the load"])
-    }
-
-    @Test func aDuplicateKeyInLoadKeepsNothing() throws {
-        try expectUnchanged("""
-            use "schema.civic"
-            add Resident { id: "R10", name: "先来", age: 50, building: "B1", phone: "13800000099" }
-            load Resident from "data/residents.csv"
-            """, error: "3:20 data/residents.csv:2: Resident already has a row with id \"R01\"")
-    }
-
-    @Test func aFailedImportKeepsNothing() throws {
-        let (w, store) = try seededStore()
-        let before = try store.dump()
-        let engine = Engine(store: store)
-        let schema = SourceFile(name: w.path("schema.civic"), text: schemaText)
-        switch engine.importData(entity: "Resident", path: w.path("data/more.csv"), schema: schema) {
-        case .success(let summary):
-            Issue.record("the import of a bad file succeeded with \(summary.rows) rows")
-        case .failure(let list):
-            #expect(list.diagnostics.first?.message == "\(w.path("data/more.csv")):3: field 'age': expected a Number, found \"七十\"")
+extension StoreRunTests {
+    @Suite struct AllOrNothing {
+        /// Runs `script` on a seeded store, expects it to fail with `error`, and
+        /// checks that the store (and the file, read again) is as it was.
+        func expectUnchanged(_ script: String, error: String, printed: [String] = [],
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let (w, store) = try seededStore()
+            let before = try store.dump()
+            let schemaBefore = try store.storedSchema()
+            #expect(before.contains("\"R03\""), "the seed rows are in the store", sourceLocation: sourceLocation)
+            let path = try w.write("failing.civic", script)
+            let outcome = try run(path, on: store)
+            #expect(outcome.errors.count == 1, "one error: \(outcome.errors)", sourceLocation: sourceLocation)
+            #expect(outcome.errors.first == error, sourceLocation: sourceLocation)
+            #expect(outcome.lines == printed, sourceLocation: sourceLocation)
+            #expect(try store.dump() == before, "the store changed", sourceLocation: sourceLocation)
+            #expect(try store.storedSchema() == schemaBefore, "the schema changed", sourceLocation: sourceLocation)
+            // The file itself, opened again by another connection.
+            let reopened = try SQLiteStore(path: w.path("store.sqlite"))
+            #expect(try reopened.dump() == before, "the file changed", sourceLocation: sourceLocation)
+            #expect(try reopened.storedSchema() == schemaBefore, sourceLocation: sourceLocation)
+            // And the store still works: a good run after the failed one is kept.
+            let good = try w.write("good.civic", """
+                use "schema.civic"
+                add Worker { id: "W9", name: "新人", role: "grid" }
+                let note = add Note { text: "后来" }
+                print count Worker, note.id
+                """)
+            let after = try run(good, on: store)
+            #expect(after.errors.isEmpty, sourceLocation: sourceLocation)
+            // The generated ids the failed run used are given out again: the sequence was rolled back too.
+            #expect(after.lines == ["3 3"], sourceLocation: sourceLocation)
         }
-        #expect(try store.dump() == before)
-        #expect(try SQLiteStore(path: w.path("store.sqlite")).dump() == before)
-    }
 
-    @Test func aGoodRunIsKept() throws {
-        // The counterpart of the tests above: the same kind of changes, kept.
-        let (w, store) = try seededStore()
-        let before = try store.dump()
-        let path = try w.write("ok.civic", """
-            use "schema.civic"
-            add Worker { id: "W3", name: "赵敏", role: "grid" }
-            update first Resident where id == "R01" { age: 99 }
-            remove Note where id == 1
-            """)
-        #expect(try run(path, on: store).succeeded)
-        let after = try SQLiteStore(path: w.path("store.sqlite")).dump()
-        #expect(after != before)
-        #expect(after.contains("\"W3\" | \"赵敏\" | \"grid\""))
-        #expect(after.contains("\"R01\" | \"张三\" | 99 |"))
-        #expect(!after.contains("\"第一条\""))
+        @Test func aRuntimeErrorAfterAddsUpdatesAndRemovesKeepsNothing() throws {
+            try expectUnchanged("""
+                use "schema.civic"
+                add Worker { id: "W3", name: "赵敏", role: "grid" }
+                add Note { text: "第三条" }
+                update first Resident where id == "R01" { age: 99, living_alone: false }
+                remove first Resident where id == "R02"
+                remove Note where id == 1
+                print "changed: {count Worker} workers, {count Resident} residents"
+                let zero = count Worker where role == "nobody"
+                print 1 / zero
+                """, error: "9:7 division by zero", printed: ["changed: 3 workers, 2 residents"])
+        }
+
+        @Test func aRuntimeErrorAfterASchemaChangeKeepsNeitherRowsNorSchema() throws {
+            try expectUnchanged("""
+                entity Worker { key id: Text, name: Text, role: Text, active: Bool = true }
+                entity Resident {
+                  key id: Text
+                  name: Text
+                  age: Number
+                  building: Text
+                  living_alone: Bool = false
+                  phone: Text private
+                }
+                entity Visit { key id: Text, resident: Resident, day: Date }
+                let zhang = first Resident where id == "R01"
+                add Visit { id: "V1", resident: zhang, day: 2026-11-28 }
+                print count Worker where active
+                add Worker { id: "W1", name: "重复", role: "grid" }
+                """, error: "14:1 Worker already has a row with id \"W1\"", printed: ["2"])
+        }
+
+        @Test func aCheckErrorRunsNothing() throws {
+            try expectUnchanged("""
+                use "schema.civic"
+                entity Visit { key id: Text, day: Date }
+                add Worker { id: "W3", name: "赵敏", role: "grid" }
+                add Visit { id: "V1", day: 2026-11-28 }
+                print "never"
+                print agee + 1
+                """, error: "6:7 unknown name 'agee'")
+        }
+
+        @Test func aBadCSVInLoadKeepsNothing() throws {
+            try expectUnchanged("""
+                use "schema.civic"
+                add Worker { id: "W3", name: "赵敏", role: "grid" }
+                add Note { text: "第三条" }
+                print "before the load"
+                load Resident from "data/more.csv"
+                print "after the load"
+                """, error: "5:20 data/more.csv:3: field 'age': expected a Number, found \"七十\"", printed: ["before the load"])
+        }
+
+        @Test func aDuplicateKeyInLoadKeepsNothing() throws {
+            try expectUnchanged("""
+                use "schema.civic"
+                add Resident { id: "R10", name: "先来", age: 50, building: "B1", phone: "13800000099" }
+                load Resident from "data/residents.csv"
+                """, error: "3:20 data/residents.csv:2: Resident already has a row with id \"R01\"")
+        }
+
+        @Test func aFailedImportKeepsNothing() throws {
+            let (w, store) = try seededStore()
+            let before = try store.dump()
+            let engine = Engine(store: store)
+            let schema = SourceFile(name: w.path("schema.civic"), text: schemaText)
+            switch engine.importData(entity: "Resident", path: w.path("data/more.csv"), schema: schema) {
+            case .success(let summary):
+                Issue.record("the import of a bad file succeeded with \(summary.rows) rows")
+            case .failure(let list):
+                #expect(list.diagnostics.first?.message == "\(w.path("data/more.csv")):3: field 'age': expected a Number, found \"七十\"")
+            }
+            #expect(try store.dump() == before)
+            #expect(try SQLiteStore(path: w.path("store.sqlite")).dump() == before)
+        }
+
+        @Test func aGoodRunIsKept() throws {
+            // The counterpart of the tests above: the same kind of changes, kept.
+            let (w, store) = try seededStore()
+            let before = try store.dump()
+            let path = try w.write("ok.civic", """
+                use "schema.civic"
+                add Worker { id: "W3", name: "赵敏", role: "grid" }
+                update first Resident where id == "R01" { age: 99 }
+                remove Note where id == 1
+                """)
+            #expect(try run(path, on: store).succeeded)
+            let after = try SQLiteStore(path: w.path("store.sqlite")).dump()
+            #expect(after != before)
+            #expect(after.contains("\"W3\" | \"赵敏\" | \"grid\""))
+            #expect(after.contains("\"R01\" | \"张三\" | 99 |"))
+            #expect(!after.contains("\"第一条\""))
+        }
     }
 }
 
 // MARK: - Pushdown on and off
 
-@Suite(.serialized) struct StorePushdownAgreement {
-    /// The example community, loaded once into a SQLite file and into memory.
-    final class Community: @unchecked Sendable {
-        let workspace: Workspace
-        let sqlite: SQLiteStore
-        let memory: MemoryStore
-        /// Runs on these stores go one at a time.
-        let lock = NSLock()
+extension StoreRunTests {
+    @Suite(.serialized) struct PushdownAgreement {
+        /// The example community, loaded once into a SQLite file and into memory.
+        fileprivate final class Community: @unchecked Sendable {
+            let workspace: Workspace
+            let sqlite: SQLiteStore
+            let memory: MemoryStore
+            /// Runs on these stores go one at a time.
+            let lock = NSLock()
 
-        init() throws {
-            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("examples/community")
-            workspace = try Workspace()
-            let files = FileManager.default
-            try files.copyItem(at: example.appendingPathComponent("schema.civic"), to: workspace.url.appendingPathComponent("schema.civic"))
-            for name in ["buildings", "workers", "households", "residents"] {
-                try files.copyItem(at: example.appendingPathComponent("data/\(name).csv"),
-                                   to: workspace.url.appendingPathComponent("data/\(name).csv"))
+            init() throws {
+                let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                    .deletingLastPathComponent().appendingPathComponent("examples/community")
+                workspace = try Workspace()
+                let files = FileManager.default
+                try files.copyItem(at: example.appendingPathComponent("schema.civic"), to: workspace.url.appendingPathComponent("schema.civic"))
+                for name in ["buildings", "workers", "households", "residents"] {
+                    try files.copyItem(at: example.appendingPathComponent("data/\(name).csv"),
+                                       to: workspace.url.appendingPathComponent("data/\(name).csv"))
+                }
+                let load = try workspace.write("load.civic", """
+                    use "schema.civic"
+                    load Building from "data/buildings.csv"
+                    load Worker from "data/workers.csv"
+                    load Household from "data/households.csv"
+                    load Resident from "data/residents.csv"
+                    print count Resident
+                    """)
+                sqlite = try SQLiteStore(path: workspace.path("community.sqlite"))
+                memory = MemoryStore()
+                for store in [sqlite, memory] as [Store] {
+                    let outcome = try run(load, on: store)
+                    guard outcome.succeeded else { throw StoreError("loading the example failed: \(outcome.errors)") }
+                }
             }
-            let load = try workspace.write("load.civic", """
+
+            /// The residents' CSV rows, read here without Civic, for sums checked independently.
+            func residentRows() throws -> [[String]] {
+                let text = try String(contentsOf: workspace.url.appendingPathComponent("data/residents.csv"), encoding: .utf8)
+                return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            }
+        }
+
+        fileprivate static let community = Result { try Community() }
+
+        static let queries: [String] = [
+            "print count Resident, count Household, count Building, count Worker",
+            "show Resident where age >= 80 and living_alone order by age desc, id limit 10",
+            "print average age of Resident, sum age of Resident",
+            """
+            for name in ["欣园", "和平里", "翠苑"] {
+              print name, sum members of Household where compound == name, count Household where compound == name
+            }
+            """,
+            "show Resident where building in [\"B1\", \"B7\"] and age < 18 order by name, id limit 15",
+            "print min age of Resident, max age of Resident, min name of Resident, max name of Resident",
+            "print (first Resident order by age desc, id).name, (first Resident order by age, id desc).name",
+            "print count Resident where not living_alone or age < 30, count Resident where not (age >= 30)",
+            "show Household where members >= 5 order by members desc, id limit 12",
+            "print average members of Household where compound == \"欣园\", max members of Household where building == \"B2\"",
+            "let cutoff = 65\nprint count Resident where age >= cutoff and building == \"B3\", count Resident where cutoff > age",
+            "show Resident where len(name) == 3 and age > 85 order by age, id",
+            "print exists Resident where age > 100, exists Resident where name == \"谢敏\", exists Worker where role == \"grid\"",
+            "show Building where floors > 10 order by compound, id",
+            "print sum age of (Resident order by age desc, id limit 50), average age of (Resident order by age, id limit 7)",
+            "print count Resident where phone == none, count Resident where age == none, count Resident where age != none",
+            "show Resident where not (age <= 60) and building == \"B2\" order by id limit 5",
+            "print sum floors of Building where compound != \"欣园\", min floors of Building, max compound of Building",
+            "for w in Worker where role == \"grid\" order by id { print w.id, w.name }",
+            "show Resident where name >= \"王\" and name < \"谢\" order by name, id limit 10",
+            "print count Resident where age mod 10 == 0, count Resident where age * 2 >= 150",
+            "show first Resident where building == \"B1\" order by age, id",
+            "let b = first Building where compound == \"翠苑\" order by id\nprint count Household where building == b.id, sum members of Household where building == b.id",
+            "print average age of Resident where living_alone, average age of Resident where building in [\"B1\", \"B2\", \"B3\"]",
+            "for r in Resident where age >= 90 order by age desc, name limit 5 { print r.id, r.name, r.age, r.phone }",
+        ]
+
+        @Test(arguments: Array(queries.indices))
+        func sameOutputWithPushdownOnAndOff(_ index: Int) throws {
+            let c = try PushdownAgreement.community.get()
+            c.lock.lock()
+            defer { c.lock.unlock() }
+            let script = try c.workspace.write("query\(index).civic", "use \"schema.civic\"\n" + PushdownAgreement.queries[index] + "\n")
+            let pushed = try run(script, on: c.sqlite, pushdown: true)
+            let interpreted = try run(script, on: c.sqlite, pushdown: false)
+            let inMemory = try run(script, on: c.memory, pushdown: true)
+            #expect(pushed.errors.isEmpty, "\(pushed.errors)")
+            #expect(interpreted.errors.isEmpty, "\(interpreted.errors)")
+            #expect(!pushed.lines.isEmpty && !pushed.lines.joined().isEmpty, "query \(index) printed nothing")
+            #expect(pushed.lines == interpreted.lines, "query \(index): pushdown on and off differ")
+            #expect(pushed.lines == inMemory.lines, "query \(index): SQLite and memory differ")
+        }
+
+        @Test func queriesAreVaried() {
+            #expect(PushdownAgreement.queries.count >= 15)
+        }
+
+        /// Some answers worked out here from the CSV, without Civic: the stores
+        /// agree with each other, and with the data.
+        @Test func answersAgreeWithTheData() throws {
+            let c = try PushdownAgreement.community.get()
+            c.lock.lock()
+            defer { c.lock.unlock() }
+            let rows = try c.residentRows()
+            let ages = rows.compactMap { Int($0[2]) }
+            let seniorsAlone = rows.filter { (Int($0[2]) ?? 0) >= 80 && $0[4] == "true" }.count
+            let b3Over65 = rows.filter { (Int($0[2]) ?? 0) >= 65 && $0[3] == "B3" }.count
+            let script = try c.workspace.write("answers.civic", """
                 use "schema.civic"
-                load Building from "data/buildings.csv"
-                load Worker from "data/workers.csv"
-                load Household from "data/households.csv"
-                load Resident from "data/residents.csv"
                 print count Resident
+                print sum age of Resident
+                print count Resident where age >= 80 and living_alone
+                print count Resident where age >= 65 and building == "B3"
+                print max age of Resident
                 """)
-            sqlite = try SQLiteStore(path: workspace.path("community.sqlite"))
-            memory = MemoryStore()
-            for store in [sqlite, memory] as [Store] {
-                let outcome = try run(load, on: store)
-                guard outcome.succeeded else { throw StoreError("loading the example failed: \(outcome.errors)") }
+            let expected = ["\(rows.count)", "\(ages.reduce(0, +))", "\(seniorsAlone)", "\(b3Over65)", "\(ages.max() ?? -1)"]
+            for pushdown in [true, false] {
+                let outcome = try run(script, on: c.sqlite, pushdown: pushdown)
+                #expect(outcome.errors.isEmpty)
+                #expect(outcome.lines == expected, "pushdown \(pushdown)")
             }
+            #expect(try run(script, on: c.memory).lines == expected)
+            #expect(rows.count > 1000)
         }
-
-        /// The residents' CSV rows, read here without Civic, for sums checked independently.
-        func residentRows() throws -> [[String]] {
-            let text = try String(contentsOf: workspace.url.appendingPathComponent("data/residents.csv"), encoding: .utf8)
-            return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        }
-    }
-
-    static let community = Result { try Community() }
-
-    static let queries: [String] = [
-        "print count Resident, count Household, count Building, count Worker",
-        "show Resident where age >= 80 and living_alone order by age desc, id limit 10",
-        "print average age of Resident, sum age of Resident",
-        """
-        for name in ["欣园", "和平里", "翠苑"] {
-          print name, sum members of Household where compound == name, count Household where compound == name
-        }
-        """,
-        "show Resident where building in [\"B1\", \"B7\"] and age < 18 order by name, id limit 15",
-        "print min age of Resident, max age of Resident, min name of Resident, max name of Resident",
-        "print (first Resident order by age desc, id).name, (first Resident order by age, id desc).name",
-        "print count Resident where not living_alone or age < 30, count Resident where not (age >= 30)",
-        "show Household where members >= 5 order by members desc, id limit 12",
-        "print average members of Household where compound == \"欣园\", max members of Household where building == \"B2\"",
-        "let cutoff = 65\nprint count Resident where age >= cutoff and building == \"B3\", count Resident where cutoff > age",
-        "show Resident where len(name) == 3 and age > 85 order by age, id",
-        "print exists Resident where age > 100, exists Resident where name == \"谢敏\", exists Worker where role == \"grid\"",
-        "show Building where floors > 10 order by compound, id",
-        "print sum age of (Resident order by age desc, id limit 50), average age of (Resident order by age, id limit 7)",
-        "print count Resident where phone == none, count Resident where age == none, count Resident where age != none",
-        "show Resident where not (age <= 60) and building == \"B2\" order by id limit 5",
-        "print sum floors of Building where compound != \"欣园\", min floors of Building, max compound of Building",
-        "for w in Worker where role == \"grid\" order by id { print w.id, w.name }",
-        "show Resident where name >= \"王\" and name < \"谢\" order by name, id limit 10",
-        "print count Resident where age mod 10 == 0, count Resident where age * 2 >= 150",
-        "show first Resident where building == \"B1\" order by age, id",
-        "let b = first Building where compound == \"翠苑\" order by id\nprint count Household where building == b.id, sum members of Household where building == b.id",
-        "print average age of Resident where living_alone, average age of Resident where building in [\"B1\", \"B2\", \"B3\"]",
-        "for r in Resident where age >= 90 order by age desc, name limit 5 { print r.id, r.name, r.age, r.phone }",
-    ]
-
-    @Test(arguments: Array(queries.indices))
-    func sameOutputWithPushdownOnAndOff(_ index: Int) throws {
-        let c = try Self.community.get()
-        c.lock.lock()
-        defer { c.lock.unlock() }
-        let script = try c.workspace.write("query\(index).civic", "use \"schema.civic\"\n" + Self.queries[index] + "\n")
-        let pushed = try run(script, on: c.sqlite, pushdown: true)
-        let interpreted = try run(script, on: c.sqlite, pushdown: false)
-        let inMemory = try run(script, on: c.memory, pushdown: true)
-        #expect(pushed.errors.isEmpty, "\(pushed.errors)")
-        #expect(interpreted.errors.isEmpty, "\(interpreted.errors)")
-        #expect(!pushed.lines.isEmpty && !pushed.lines.joined().isEmpty, "query \(index) printed nothing")
-        #expect(pushed.lines == interpreted.lines, "query \(index): pushdown on and off differ")
-        #expect(pushed.lines == inMemory.lines, "query \(index): SQLite and memory differ")
-    }
-
-    @Test func queriesAreVaried() {
-        #expect(Self.queries.count >= 15)
-    }
-
-    /// Some answers worked out here from the CSV, without Civic: the stores
-    /// agree with each other, and with the data.
-    @Test func answersAgreeWithTheData() throws {
-        let c = try Self.community.get()
-        c.lock.lock()
-        defer { c.lock.unlock() }
-        let rows = try c.residentRows()
-        let ages = rows.compactMap { Int($0[2]) }
-        let seniorsAlone = rows.filter { (Int($0[2]) ?? 0) >= 80 && $0[4] == "true" }.count
-        let b3Over65 = rows.filter { (Int($0[2]) ?? 0) >= 65 && $0[3] == "B3" }.count
-        let script = try c.workspace.write("answers.civic", """
-            use "schema.civic"
-            print count Resident
-            print sum age of Resident
-            print count Resident where age >= 80 and living_alone
-            print count Resident where age >= 65 and building == "B3"
-            print max age of Resident
-            """)
-        let expected = ["\(rows.count)", "\(ages.reduce(0, +))", "\(seniorsAlone)", "\(b3Over65)", "\(ages.max() ?? -1)"]
-        for pushdown in [true, false] {
-            let outcome = try run(script, on: c.sqlite, pushdown: pushdown)
-            #expect(outcome.errors.isEmpty)
-            #expect(outcome.lines == expected, "pushdown \(pushdown)")
-        }
-        #expect(try run(script, on: c.memory).lines == expected)
-        #expect(rows.count > 1000)
     }
 }

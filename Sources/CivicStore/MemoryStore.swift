@@ -107,16 +107,30 @@ public final class MemoryStore: Store {
     }
 
     public func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value {
-        var t = try table(entity)
+        let (row, key, nextID) = try checkedRow(entity, values)
+        // Changed in place (no copy of the table's rows).
+        tables[entity]?.nextID = nextID
+        let position = tables[entity]?.rows.count ?? 0
+        tables[entity]?.index[key] = position
+        tables[entity]?.rows.append(row)
+        guard let k = tables[entity]?.entity.fields.firstIndex(where: \.isKey) else { return .none }
+        return row[k]
+    }
+
+    /// A row ready to insert (generated key filled in, references and key checked),
+    /// its key's text, and the next generated key.
+    func checkedRow(_ entity: String, _ values: [Value]) throws(StoreError) -> ([Value], String, Int) {
+        let t = try table(entity)
         var row = values
         guard row.count == t.entity.fields.count, let k = t.entity.fields.firstIndex(where: \.isKey) else {
             throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
         }
+        var nextID = t.nextID
         if t.entity.fields[k].isGenerated, case .none = row[k] {
-            row[k] = .number(Number(t.nextID))
+            row[k] = .number(Number(nextID))
         }
         if case .number(let n) = row[k], let i = n.intValue, t.entity.fields[k].isGenerated {
-            t.nextID = max(t.nextID, i + 1)
+            nextID = max(nextID, i + 1)
         }
         try checkReferences(row, t.entity)
         let key = row[k].literal()
@@ -124,10 +138,7 @@ public final class MemoryStore: Store {
             throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
                              hint: "each \(entity) needs its own \(t.entity.fields[k].name)")
         }
-        t.index[key] = t.rows.count
-        t.rows.append(row)
-        tables[entity] = t
-        return row[k]
+        return (row, key, nextID)
     }
 
     /// Every reference in a row must name a row that exists.

@@ -25,6 +25,7 @@ public enum Builtins {
         BuiltinArea(name: "Numbers", functions: numberFunctions),
         BuiltinArea(name: "Lists", functions: listFunctions),
         BuiltinArea(name: "Dates", functions: dateFunctions),
+        BuiltinArea(name: "Splitting", functions: splitFunctions),
     ]
 }
 

@@ -112,7 +112,8 @@ extension Checker {
                       hint: Suggestions.hint(for: type.name, in: schema.events.keys))
                 return .any
             }
-            return .list(.record(RecordType(fields: [])))
+            let fields = (schema.events[type.name]?.fields ?? []).map { RecordType.Field(name: $0.name, type: $0.type) }
+            return .list(.record(RecordType(fields: fields + [.init(name: "level", type: .text), .init(name: "waiting", type: .duration)])))
         }
     }
 

@@ -30,7 +30,10 @@ extension Checker {
             require(path, checkExpr(path), is: .text, "the file after 'from'")
         case .update(let target, let fields):
             let t = checkExpr(target)
-            if case .entity(let name) = t, let e = schema.entities[name] {
+            var rowType: String?
+            if case .entity(let name) = t { rowType = name }
+            if case .event(let name) = t { rowType = name }
+            if let name = rowType, let e = schema.type(named: name) {
                 for f in fields {
                     let ft = checkExpr(f.value)
                     guard let declared = e.field(f.name.name) else {

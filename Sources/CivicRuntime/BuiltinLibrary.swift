@@ -8,10 +8,13 @@ public struct BuiltinEnvironment: Sendable {
     public var now: CivicTime
     /// How `text(...)` and `join(...)` write values.
     public var options: FormatOptions
+    /// The splits the program declares, for `allocate`.
+    public var splits: [String: Split]
 
-    public init(now: CivicTime, options: FormatOptions = FormatOptions()) {
+    public init(now: CivicTime, options: FormatOptions = FormatOptions(), splits: [String: Split] = [:]) {
         self.now = now
         self.options = options
+        self.splits = splits
     }
 }
 
@@ -29,7 +32,7 @@ public typealias BuiltinImplementation =
 public enum BuiltinLibrary {
     public static let implementations: [String: BuiltinImplementation] = {
         var table: [String: BuiltinImplementation] = [:]
-        for area in [textImplementations, numberImplementations, listImplementations, dateImplementations] {
+        for area in [textImplementations, numberImplementations, listImplementations, dateImplementations, splitImplementations] {
             table.merge(area) { first, _ in first }
         }
         return table

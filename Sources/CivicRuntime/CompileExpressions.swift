@@ -108,9 +108,8 @@ extension Compiler {
             return aggregate(kind, field, source, span)
         case .add(let type, let fields):
             return addRow(type, fields, span)
-        case .overdue:
-            unsupported("'overdue'", span)
-            return constant(.none)
+        case .overdue(let type):
+            return overdue(type, span)
         }
     }
 

@@ -8,6 +8,8 @@ public struct CompiledProgram {
     public let globalCount: Int
     let rules: [CompiledRule]
     let programmes: [CompiledProgramme]
+    let splits: [Split]
+    let escalations: [Escalation]
 
     /// Runs the top-level statements on a machine.
     public func run(on machine: Machine) throws(RuntimeError) {
@@ -16,6 +18,8 @@ public struct CompiledProgram {
         }
         machine.rules += rules
         for p in programmes { machine.programmes[p.name] = p }
+        for s in splits { machine.splits[s.name] = s }
+        for e in escalations { machine.escalations[e.event] = e }
         _ = try main(machine)
     }
 }
@@ -77,10 +81,13 @@ public struct Compiler {
         let main = compiler.block(all)
         let rules = compiler.rules(all)
         let programmes = compiler.programmes(all)
+        let splits = compiler.splits(all)
+        let escalations = compiler.escalations(all)
         if !compiler.diagnostics.isEmpty {
             return .failure(DiagnosticList(compiler.diagnostics))
         }
-        return .success(CompiledProgram(main: main, globalCount: program.globalCount, rules: rules, programmes: programmes))
+        return .success(CompiledProgram(main: main, globalCount: program.globalCount, rules: rules, programmes: programmes, splits: splits,
+                                        escalations: escalations))
     }
 
     mutating func unsupported(_ what: String, _ span: Span, hint: String? = nil) {

@@ -70,8 +70,14 @@ public final class Machine {
     }
 
     var builtinEnvironment: BuiltinEnvironment {
-        BuiltinEnvironment(now: now, options: format)
+        BuiltinEnvironment(now: now, options: format, splits: splits)
     }
+
+    /// The escalations the program declares, by event.
+    var escalations: [String: Escalation] = [:]
+
+    /// The splits the program declares, by name.
+    public internal(set) var splits: [String: Split] = [:]
 }
 
 /// What a script writes: a line of `print`, or a value given to `show`

@@ -125,7 +125,7 @@ struct RegistryTests {
         let implementations = Set(BuiltinLibrary.implementations.keys)
         #expect(signatures.subtracting(implementations).isEmpty, "without implementation: \(signatures.subtracting(implementations).sorted())")
         #expect(implementations.subtracting(signatures).isEmpty, "without signature: \(implementations.subtracting(signatures).sorted())")
-        #expect(signatures.count == 49)
+        #expect(signatures.count == 50)
     }
 
     @Test func namesAreSortedAndMatchTheirSignatures() {
@@ -173,7 +173,8 @@ struct RegistryTests {
 
     /// Every example in the documentation runs and prints what its comment says.
     @Test func examplesPrintWhatTheySay() throws {
-        for name in Builtins.names {
+        // allocate needs a declared split; its examples are conformance scripts (core/split_*).
+        for name in Builtins.names where name != "allocate" {
             guard let signature = Builtins.all[name] else { continue }
             let example = signature.example
             guard example.hasPrefix("print "), let hash = example.firstRange(of: "  # ") else {

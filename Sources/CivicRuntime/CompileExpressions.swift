@@ -200,7 +200,7 @@ extension Compiler {
     /// the run may reveal it: a script can search by private data
     /// (`where phone == ...`) but cannot take it out into any output.
     func member(_ base: @escaping Eval, _ name: String, _ span: Span, lenient: Bool = false) -> Eval {
-        final class Cache { var shape: RecordShape?; var index = 0; var isPrivate = false }
+        final class Cache { var shape: RecordShape?; var index = 0; var isPrivate = false; var isAccount = false }
         let cache = Cache()
         return { m throws(RuntimeError) in
             var value = try base(m)
@@ -213,6 +213,9 @@ extension Compiler {
                                    hint: value.typeName == "none" ? "check for none first: 'if x != none { ... }'" : nil)
             }
             if r.shape === cache.shape {
+                if cache.isAccount, let entity = r.shape.typeName, let k = r.shape.keyIndex {
+                    return try Compiler.balance(m, name, entity, r.values[k], span)
+                }
                 return cache.isPrivate && !lenient ? Compiler.masked(r.values[cache.index], m) : r.values[cache.index]
             }
             guard let i = r.shape.index(of: name) else {
@@ -225,6 +228,11 @@ extension Compiler {
             cache.shape = r.shape
             cache.index = i
             cache.isPrivate = r.shape.privateFields.contains(name)
+            // A balance column is a snapshot taken when the row was read; the balance itself is live.
+            if let entity = r.shape.typeName, let k = r.shape.keyIndex, m.accounts[Compiler.accountKey(name, entity)] != nil {
+                cache.isAccount = true
+                return try Compiler.balance(m, name, entity, r.values[k], span)
+            }
             return cache.isPrivate && !lenient ? Compiler.masked(r.values[i], m) : r.values[i]
         }
     }

@@ -85,8 +85,18 @@ extension Compiler {
     }
 
     mutating func aggregate(_ kind: AggregateKind, _ field: Expr?, _ source: Expr, _ span: Span) -> Eval {
-        if let pushed = pushedAggregate(kind, field, source, span) { return pushed }
-        return listAggregate(kind, field, expr(source), source.span, span)
+        let result = pushedAggregate(kind, field, source, span) ?? listAggregate(kind, field, expr(source), source.span, span)
+        guard let field, readsPrivateField(field) else { return result }
+        // An aggregate of a private field is as private as the field: min and max would give it away.
+        return { m throws(RuntimeError) in Compiler.masked(try result(m), m) }
+    }
+
+    /// Whether an aggregate's field reads a `private` field of the rows.
+    func readsPrivateField(_ field: Expr) -> Bool {
+        field.contains { e in
+            guard case .rowField(let name, _)? = program.resolution(of: e) else { return false }
+            return program.schema.entities.values.contains { $0.field(name)?.isPrivate == true }
+        }
     }
 
     /// An aggregate computed here, over the rows `rows` gives.

@@ -19,7 +19,7 @@ struct RunLimitsOptions: ParsableArguments {
     @Option(name: .long, help: "Who is running the script, for the ledger (default: the operating-system user).")
     var `operator`: String?
 
-    @Option(name: .long, help: "The time zone of the clock and of calendar periods (default: Asia/Shanghai).")
+    @Option(name: .long, help: "The time zone the clock is read in; days, weeks and months follow it.")
     var timeZone: String = "Asia/Shanghai"
 
     func runOptions() throws -> RunOptions {

@@ -16,6 +16,10 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let db = store.db, !FileManager.default.fileExists(atPath: db) {
+            printError("civic: no such store: \(db)")
+            throw ExitCode(ExitStatus.usage)
+        }
         let engine = Engine(store: try store.open())
         let problems = engine.verify()
         if problems.isEmpty {

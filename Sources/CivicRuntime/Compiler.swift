@@ -222,8 +222,8 @@ public struct Compiler {
             return redeem(item, holder, s.span)
         case .catalogue(let account, let items):
             return catalogue(account, items, s.span)
-        case .assignment:
-            unsupported("'assign'", s.span); return nil
+        case .assignment(let entity, let worker, let condition, let options):
+            return assign(entity, worker, condition, options, s.span)
         case .clock, .advance:
             unsupported("setting the clock outside a test", s.span); return nil
         case .explain(let inner):

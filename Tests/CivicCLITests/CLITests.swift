@@ -11,28 +11,7 @@ import Darwin
 // `swift build` made: `.build/debug/civic` under the package root, or the
 // path in the environment variable CIVIC_BINARY.
 
-// MARK: - Helpers
-
-/// The `civic` executable to test.
-private let civicBinary: URL = {
-    if let path = ProcessInfo.processInfo.environment["CIVIC_BINARY"], !path.isEmpty {
-        return URL(fileURLWithPath: path)
-    }
-    // #filePath is …/Tests/CivicCLITests/CLITests.swift: the package root is three levels up.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/civic")
-}()
-
-/// What a run of `civic` gave.
-private struct Ran {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-private struct Timeout: Error, CustomStringConvertible {
-    var description: String
-}
+// MARK: - Helpers (the binary and `Ran` are in CLIHarness.swift)
 
 /// A fresh temporary folder, removed when the value is dropped.
 private final class TempFolder {

@@ -13,26 +13,7 @@ import Darwin
 // runs at once on one SQLite file. The binary is found as in CLITests.swift:
 // the environment variable CIVIC_BINARY, or `.build/debug/civic`.
 
-// MARK: - Helpers
-
-private let civicBinary: URL = {
-    if let path = ProcessInfo.processInfo.environment["CIVIC_BINARY"], !path.isEmpty {
-        return URL(fileURLWithPath: path)
-    }
-    // #filePath is …/Tests/CivicCLITests/StoreCLITests.swift: the package root is three levels up.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/civic")
-}()
-
-private struct Ran {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-private struct Timeout: Error, CustomStringConvertible {
-    var description: String
-}
+// MARK: - Helpers (the binary and `Ran` are in CLIHarness.swift)
 
 /// A fresh temporary folder, removed when the value is dropped.
 private final class Folder {

@@ -39,7 +39,7 @@ extension Checker {
             }
         }
         for statement in statements {
-            addImpliedFields(statement)
+            statement.forEachStatement { addImpliedFields($0) }
         }
         for statement in statements {
             if case .account(let name, let holder, _) = statement.kind {
@@ -114,11 +114,14 @@ extension Checker {
     /// `assign Household to Worker` gives each household a `worker` field (the
     /// worker entity's name in lower case; a Chinese name as it is), and
     /// `escalate E { until handled }` gives E a Bool field `handled` (false)
-    /// when E does not declare one.
+    /// when E does not declare one. An `assign` inside a block counts too.
     func addImpliedFields(_ statement: Stmt) {
         switch statement.kind {
         case .assignment(let entity, let worker, _, _):
             guard schema.entities[entity.name] != nil, schema.entities[worker.name] != nil else { return }
+            if !(schema.assignments[entity.name] ?? []).contains(worker.name) {
+                schema.assignments[entity.name, default: []].append(worker.name)
+            }
             let field = Checker.assignmentField(worker.name)
             if let existing = schema.entities[entity.name]?.field(field) {
                 if existing.type != .entity(worker.name) {

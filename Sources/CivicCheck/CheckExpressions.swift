@@ -114,6 +114,8 @@ extension Checker {
             }
             let fields = (schema.events[type.name]?.fields ?? []).map { RecordType.Field(name: $0.name, type: $0.type) }
             return .list(.record(RecordType(fields: fields + [.init(name: "level", type: .text), .init(name: "waiting", type: .duration)])))
+        case .workload(let entity):
+            return checkWorkload(entity)
         }
     }
 

@@ -287,3 +287,33 @@ extension Checker {
         return true
     }
 }
+
+extension Checker {
+    /// `workload Household`: one row per worker of the assignment of
+    /// households, `{ worker, count, weight, groups }`; the first field is
+    /// named as the field the assignment keeps its result in.
+    func checkWorkload(_ entity: Identifier) -> CivicType {
+        guard schema.entities[entity.name] != nil else {
+            error("unknown entity '\(entity.name)'", at: entity.span,
+                  hint: Suggestions.hint(for: entity.name, in: schema.entities.keys))
+            return .any
+        }
+        let workers = schema.assignments[entity.name] ?? []
+        guard let worker = workers.first else {
+            error("'workload' sums up an assignment, and no 'assign' statement assigns \(entity.name)", at: entity.span,
+                  hint: "write 'assign \(entity.name) to ... { ... }' in the script")
+            return .any
+        }
+        if workers.count > 1 {
+            error("\(entity.name) is assigned to \(workers.joined(separator: " and to ")): 'workload' sums up one assignment",
+                  at: entity.span, hint: "query each field instead, as in 'count \(entity.name) where \(Checker.assignmentField(workers[0])) == w'")
+            return .any
+        }
+        return .list(.record(RecordType(fields: [
+            .init(name: Checker.assignmentField(worker), type: .entity(worker)),
+            .init(name: "count", type: .number),
+            .init(name: "weight", type: .number),
+            .init(name: "groups", type: .number),
+        ])))
+    }
+}

@@ -7,6 +7,9 @@ public struct Schema: Sendable {
     public var accounts: [AccountSchema] = []
     /// Declaration order of entities and events, for listing them.
     public var order: [String] = []
+    /// For each entity that an `assign E to W` statement assigns, the worker
+    /// entities it is assigned to, each once, in the order written.
+    public var assignments: [String: [String]] = [:]
 
     public init() {}
 

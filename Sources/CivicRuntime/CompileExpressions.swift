@@ -110,6 +110,8 @@ extension Compiler {
             return addRow(type, fields, span)
         case .overdue(let type):
             return overdue(type, span)
+        case .workload(let entity):
+            return workload(entity, span)
         }
     }
 

@@ -59,6 +59,8 @@ public struct Compiler {
     /// The awards of the rule being compiled, counted: each award of a rule
     /// handles an event once, apart from the rule's other awards.
     var awardsInRule = 0
+    /// The `assign` statements compiled so far, by the statement's span.
+    var assigns: [Span: CompiledAssign] = [:]
 
     init(program: CheckedProgram) {
         self.program = program

@@ -76,6 +76,10 @@ public final class Machine {
     /// The escalations the program declares, by event.
     var escalations: [String: Escalation] = [:]
 
+    /// The `assign` statement that ran last, by the entity it assigns: what
+    /// `workload` sums up.
+    var assignsRun: [String: CompiledAssign] = [:]
+
     /// The splits the program declares, by name.
     public internal(set) var splits: [String: Split] = [:]
 }

@@ -34,6 +34,10 @@ public protocol Store: AnyObject {
     func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value
     /// Changes fields of the row with this key.
     func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError)
+    /// Sets one field of many rows, each found by its key, as `update` does
+    /// for one row: all of them or, on the first error (no row with the key,
+    /// a value the field cannot keep, a reference to no row), none.
+    func update(_ entity: String, field: String, _ changes: [(key: Value, value: Value)]) throws(StoreError)
     func delete(_ entity: String, key: Value) throws(StoreError)
     /// The row with this key, or nil.
     func row(_ entity: String, key: Value) throws(StoreError) -> Record?
@@ -51,6 +55,21 @@ public protocol Store: AnyObject {
 }
 
 extension Store {
+    /// One `update` per row, inside a savepoint; engines that can do better do.
+    public func update(_ entity: String, field: String, _ changes: [(key: Value, value: Value)]) throws(StoreError) {
+        if changes.isEmpty { return }
+        let name = "civic_update_field"
+        try savepoint(name)
+        do throws(StoreError) {
+            for c in changes { try update(entity, key: c.key, [(field: field, value: c.value)]) }
+            try releaseSavepoint(name)
+        } catch {
+            try? rollback(toSavepoint: name)
+            try? releaseSavepoint(name)
+            throw error
+        }
+    }
+
     /// The shape of an entity's rows, shared by every row read.
     public static func shape(of entity: StoredEntity) -> RecordShape {
         RecordShape(entity.fields.map(\.name), typeName: entity.name,

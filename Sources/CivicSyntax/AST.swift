@@ -118,6 +118,8 @@ public indirect enum ExprKind: Sendable {
     case add(type: Identifier, fields: [FieldValue])
     /// `overdue HazardReport`: the escalated events past a deadline.
     case overdue(Identifier)
+    /// `workload Household`: per worker, what the assignment of households gives it.
+    case workload(Identifier)
 }
 
 /// A statement node.

@@ -3,7 +3,7 @@ extension Expr {
     /// The expressions this one is made of, in source order.
     public var children: [Expr] {
         switch kind {
-        case .number, .percent, .bool, .none, .date, .time, .duration, .name, .overdue:
+        case .number, .percent, .bool, .none, .date, .time, .duration, .name, .overdue, .workload:
             return []
         case .text(let segments):
             return segments.compactMap { if case .expr(let e) = $0 { return e } else { return nil } }
@@ -30,5 +30,33 @@ extension Expr {
     public func contains(where test: (Expr) -> Bool) -> Bool {
         if test(self) { return true }
         return children.contains { $0.contains(where: test) }
+    }
+}
+
+/// Walking the tree: the statements inside a statement.
+extension Stmt {
+    /// The blocks directly inside this statement, in source order: the bodies
+    /// of `if`, `for`, `while`, `fn`, `rule` and `test`, and the statement
+    /// `explain` explains.
+    public var blocks: [[Stmt]] {
+        switch kind {
+        case .if(let branches, let otherwise):
+            return branches.map(\.body) + [otherwise].compactMap { $0 }
+        case .for(_, _, let body), .while(_, let body), .function(_, _, let body), .rule(_, _, _, _, let body),
+             .test(_, let body):
+            return [body]
+        case .explain(let inner):
+            return [[inner]]
+        default:
+            return []
+        }
+    }
+
+    /// Calls `visit` on this statement and on every statement inside it, in source order.
+    public func forEachStatement(_ visit: (Stmt) -> Void) {
+        visit(self)
+        for block in blocks {
+            for s in block { s.forEachStatement(visit) }
+        }
     }
 }

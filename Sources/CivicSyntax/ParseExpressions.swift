@@ -158,7 +158,7 @@ extension Parser {
     }
 
     // primary = number [ unit ] | percent | text | date | time | "true" | "false" | "none"
-    //         | aggregate | "add" name record | "overdue" name
+    //         | aggregate | "add" name record | "overdue" name | "workload" name
     //         | name "(" [ expression { "," expression } ] ")" | name record | name
     //         | "(" expression ")" | "[" [ expression { "," expression } ] "]" | record
     mutating func parsePrimary(_ context: Context) throws(Failure) -> Expr {
@@ -210,7 +210,7 @@ extension Parser {
         }
     }
 
-    /// A primary that starts with a name: an aggregate, `add`, `overdue`, a call,
+    /// A primary that starts with a name: an aggregate, `add`, `overdue`, `workload`, a call,
     /// a constructor, or the name alone.
     mutating func parseNamePrimary(_ name: String, _ token: Token, _ context: Context) throws(Failure) -> Expr {
         let next = peek()
@@ -232,6 +232,12 @@ extension Parser {
             advance()
             let type = try identifier("an event name")
             return makeExpr(.overdue(type), token.span.through(type.span))
+        }
+        // workload = "workload" name
+        if name == "workload", nextIsName {
+            advance()
+            let type = try identifier("the name of the entity that is assigned")
+            return makeExpr(.workload(type), token.span.through(type.span))
         }
         let id = Identifier(name, token.span)
         advance()

@@ -75,7 +75,7 @@ private func names(_ statements: [Stmt]) -> [(name: String, id: Int)] {
     func e(_ x: Expr) {
         switch x.kind {
         case .name(let n): out.append((n, x.id))
-        case .number, .percent, .bool, .none, .date, .time, .duration, .overdue: break
+        case .number, .percent, .bool, .none, .date, .time, .duration, .overdue, .workload: break
         case .text(let segments): for case .expr(let inner) in segments { e(inner) }
         case .list(let items): items.forEach(e)
         case .record(let fields), .construct(_, let fields), .add(_, let fields): fields.forEach { e($0.value) }

@@ -508,6 +508,31 @@ private enum Community {
         e.dump()
     }
 
+    /// One field of many rows at once (what `assign` writes): the same rows
+    /// and errors on every engine, and all of the changes or none.
+    @Test func updatingOneFieldOfManyRows() throws {
+        let e = try Community.engines()
+        let w = { (k: String) in Value.reference(entity: "Worker", key: text(k)) }
+        func many(_ field: String, _ changes: [(key: Value, value: Value)], sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+            e.transaction("update \(field) of households", { try $0.update("Household", field: field, changes) },
+                          sourceLocation: sourceLocation)
+        }
+        #expect(many("worker", [(text("H1"), w("W2")), (text("H2"), w("W1")), (text("H3"), .none), (text("H4"), w("W2"))]) == nil)
+        #expect(e.row("Household", text("H1"))?["worker"] == w("W2"))
+        #expect(e.row("Household", text("H2"))?["worker"] == w("W1"))
+        #expect(e.row("Household", text("H3"))?["worker"] == Value.none)
+        #expect(e.row("Household", text("H4"))?["members"] == num("2"))
+        #expect(many("worker", []) == nil)
+        let before = e.dump()
+        // Each error leaves every row as it was, the rows before it included.
+        #expect(many("worker", [(text("H2"), w("W3")), (text("H9"), w("W1"))]) == "there is no Household with key \"H9\"")
+        #expect(many("worker", [(text("H2"), w("W3")), (text("H3"), w("W9"))]) == "field 'worker': there is no Worker with key \"W9\"")
+        #expect(many("wroker", [(text("H2"), w("W3"))]) == "Household has no field 'wroker'")
+        #expect(many("id", [(text("H2"), text("H7"))]) == "the key 'id' of Household cannot be changed")
+        #expect(e.dump() == before)
+        #expect(e.row("Household", text("H2"))?["worker"] == w("W1"))
+    }
+
     /// MemoryStore lets a row be removed while another row of the same
     /// entity refers to it (reported as a bug); SQLite refuses, as it does
     /// for other entities.

@@ -91,6 +91,7 @@ private func sx(_ e: Expr) -> String {
         return "(\(kind.rawValue)" + (field.map { " " + sx($0) } ?? "") + " \(sx(source)))"
     case .add(let type, let fields): return "(add \(type.name) \(sx(fields)))"
     case .overdue(let type): return "(overdue \(type.name))"
+    case .workload(let type): return "(workload \(type.name))"
     }
 }
 
@@ -235,7 +236,7 @@ private func allExprs(_ statements: [Stmt]) -> [Expr] {
     func e(_ x: Expr) {
         out.append(x)
         switch x.kind {
-        case .number, .percent, .bool, .none, .date, .time, .duration, .name, .overdue: break
+        case .number, .percent, .bool, .none, .date, .time, .duration, .name, .overdue, .workload: break
         case .text(let segments):
             for case .expr(let inner) in segments { e(inner) }
         case .list(let items): items.forEach(e)
@@ -392,6 +393,9 @@ private func offset(of needle: String, in text: String) -> Int? {
         #expect(try exprTree("Resident { id: \"R1\" }") == "(new Resident {id: \"R1\"})")
         #expect(try exprTree("add Resident { id: \"R1\" }") == "(add Resident {id: \"R1\"})")
         #expect(try exprTree("overdue HazardReport") == "(overdue HazardReport)")
+        #expect(try exprTree("workload Household") == "(workload Household)")
+        #expect(try exprTree("workload") == "workload")
+        #expect(try exprTree("workload(1)") == "(call workload 1)")
         #expect(try exprTree("let_") == "let_")
     }
 
@@ -995,7 +999,7 @@ private func offset(of needle: String, in text: String) -> Int? {
     @Test func everyKindOfExpressionSpansItsText() throws {
         let right = [
             "-a.b", "not c == d", "sum age of xs where k > 1", "count ys", "[1, 2]", "{ a: 1 }",
-            "P { x: 1 }", "2 hours", "f(x)[0]", "add R { id: 1 }", "overdue H", "\"t{u}v\"", "1..n",
+            "P { x: 1 }", "2 hours", "f(x)[0]", "add R { id: 1 }", "overdue H", "workload H", "\"t{u}v\"", "1..n",
             "xs order by a desc limit 3", "2026-11-28T09:30", "70%", "a or b and c", "none",
         ]
         let source = right.enumerated().map { "let v\($0) = \($1)" }.joined(separator: "\n")

@@ -35,8 +35,9 @@ public protocol Store: AnyObject {
     /// Changes fields of the row with this key.
     func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError)
     /// Sets one field of many rows, each found by its key, as `update` does
-    /// for one row: all of them or, on the first error (no row with the key,
-    /// a value the field cannot keep, a reference to no row), none.
+    /// for one row: all of them or, on an error (no row with the key, a value
+    /// the field cannot keep, a reference to no row), none. Each key is given
+    /// once (a key given twice gets one of its values).
     func update(_ entity: String, field: String, _ changes: [(key: Value, value: Value)]) throws(StoreError)
     func delete(_ entity: String, key: Value) throws(StoreError)
     /// The row with this key, or nil.

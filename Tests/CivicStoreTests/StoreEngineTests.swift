@@ -531,6 +531,19 @@ private enum Community {
         #expect(many("id", [(text("H2"), text("H7"))]) == "the key 'id' of Household cannot be changed")
         #expect(e.dump() == before)
         #expect(e.row("Household", text("H2"))?["worker"] == w("W1"))
+
+        // Many rows: SQLite sets them a few hundred at a time, per value.
+        for n in 1...1200 { e.add(Community.household, ["id": text("M\(n)"), "members": num("1")]) }
+        let spread = (1...1200).map { n in (key: text("M\(n)"), value: n % 7 == 0 ? Value.none : w(["W1", "W2", "W3"][(n / 100) % 3])) }
+        #expect(many("worker", spread) == nil)
+        #expect(e.row("Household", text("M700"))?["worker"] == Value.none)
+        #expect(e.row("Household", text("M701"))?["worker"] == w("W2"))
+        #expect(e.row("Household", text("M1200"))?["worker"] == w("W1"))
+        let spreadOut = e.dump()
+        var wrong = spread.map { (key: $0.key, value: w("W3")) }
+        wrong[900] = (key: text("M9999"), value: w("W3"))
+        #expect(many("worker", wrong) == "there is no Household with key \"M9999\"")
+        #expect(e.dump() == spreadOut)
     }
 
     /// MemoryStore lets a row be removed while another row of the same

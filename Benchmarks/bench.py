@@ -3,9 +3,12 @@
 in Civic and in its peer, alternating them, several times each; checks that
 both computed the same result; prints a table of medians and ratios.
 
-    python3 Benchmarks/bench.py [--runs 5] [--rows 1000000] [--residents 100000] [--events 1000000] [GROUP ...]
+    python3 Benchmarks/bench.py [--runs 5] [--rows 1000000] [--residents 100000] [--events 1000000]
+                                [--households 100000] [--workers 400] [--scratch-path PATH] [GROUP ...]
 
-Groups: queries, rules. Data is made once under Benchmarks/.data/ (not committed).
+Groups: queries, rules, assign. Data is made once under Benchmarks/.data/ (not
+committed). --scratch-path builds Civic there (swift build --scratch-path) and
+runs that build's binary.
 
 rules: HazardReport events applied by ten points rules with caps and a budget
 (Benchmarks/rules/). Civic: `civic run rules.civic --db STORE --events
@@ -17,6 +20,23 @@ the last run, a second, untimed step on each side (`summary.civic`,
 `rules.py summary`) prints the balances; the run's own summary (events,
 rules fired, points awarded, cuts) and those balances must agree exactly.
 Try it small first: --residents 1000 --events 10000 rules.
+
+assign: grid assignment through civic (Benchmarks/assign/). 100,000 households
+in buildings of 20 to 120 households, 1 to 6 members each, and 400 grid
+workers, imported into a store beforehand; the timed step is `civic run
+assign.civic` (`assign Household to Worker where role == "grid" { weight
+members; together building; at most 300 }`), the whole process: reading the
+rows, the algorithm, writing each household's worker, one commit. Steps: the
+first assignment; the same again (nothing changed); after 1% more households
+joined existing buildings; after 1% more households came in new buildings
+(each from a fresh copy of the assigned store, the new households imported
+untimed). After each step `summary.civic` (untimed) runs the assignment once
+more, which must move nothing, and prints the heaviest and lightest load over
+the average, from `workload Household`. There is no peer: the algorithm alone
+is timed by Benchmarks/assign (swift run -c release). Goals: the first step
+under 1 second, the heaviest load within 1.10x the average, at most 2% of the
+existing households moved after 1% more. Wall time is noisy on a busy machine,
+so CPU time (user + system) is shown too.
 """
 import argparse, os, shutil, statistics, subprocess, sys, time
 
@@ -29,13 +49,16 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
+SCRATCH = os.path.join(ROOT, ".build")
+
+
 def civic():
-    return os.path.join(ROOT, ".build", "release", "civic")
+    return os.path.join(SCRATCH, "release", "civic")
 
 
 def build():
     print("building Civic (release)...", flush=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "civic"], cwd=ROOT, check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "civic", "--scratch-path", SCRATCH], cwd=ROOT, check=True)
 
 
 def timed(cmd, cwd=None):
@@ -177,7 +200,112 @@ def rules_workloads(args):
            })
 
 
+def cpu_of_children():
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def assign_setup(households, workers):
+    os.makedirs(DATA, exist_ok=True)
+    folder = os.path.join(BENCH, "assign")
+    generate = os.path.join(folder, "generate.py")
+    schema = os.path.join(folder, "schema.civic")
+    base = os.path.join(DATA, f"assign-households-{households}.csv")
+    if not os.path.exists(base):
+        print(f"making {households} households...", flush=True)
+        sh([sys.executable, generate, "households", str(households), base])
+    workers_csv = os.path.join(DATA, f"assign-workers-{workers}.csv")
+    if not os.path.exists(workers_csv):
+        sh([sys.executable, generate, "workers", str(workers), workers_csv])
+    more = {}
+    for kind in ["join", "build"]:
+        more[kind] = os.path.join(DATA, f"assign-{kind}-{households}.csv")
+        if not os.path.exists(more[kind]):
+            sh([sys.executable, generate, kind, str(max(1, households // 100)), base, more[kind]])
+    fresh = os.path.join(DATA, f"assign-fresh-{households}-{workers}.sqlite")
+    if not os.path.exists(fresh):
+        print("importing into Civic's store...", flush=True)
+        partial = fresh + ".partial"
+        remove_store(partial)
+        sh([civic(), "import", "Worker", workers_csv, "--schema", schema, "--db", partial])
+        sh([civic(), "import", "Household", base, "--schema", schema, "--db", partial])
+        checkpoint(partial)
+        os.rename(partial, fresh)
+    return fresh, more
+
+
+def moved_of(line):
+    """(placed, moved, not placed) from 'assigned N Household to W Worker: M moved, U not placed'."""
+    import re
+    m = re.match(r"assigned (\d+) \S+ to \d+ \S+: (\d+) moved, (\d+) not placed", line)
+    if not m:
+        raise SystemExit(f"unexpected output of assign: {line!r}")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def assign_group(args):
+    households, workers = args.households, args.workers
+    fresh, more = assign_setup(households, workers)
+    folder = os.path.join(BENCH, "assign")
+    script = os.path.join(folder, "assign.civic")
+    summary = os.path.join(folder, "summary.civic")
+    schema = os.path.join(folder, "schema.civic")
+    work = os.path.join(DATA, "assign-run.sqlite")
+    assigned = os.path.join(DATA, f"assign-assigned-{households}-{workers}.sqlite")
+    rows = []
+
+    def step(title, start_from, before=None, existing=households):
+        walls, cpus, out = [], [], ""
+        for _ in range(args.runs):
+            fresh_copy(start_from, work)
+            if before:
+                before()
+            cpu = cpu_of_children()
+            t, out = timed([civic(), "run", script, "--db", work])
+            cpus.append(cpu_of_children() - cpu)
+            walls.append(t)
+        placed, moved, unplaced = moved_of(out.splitlines()[0])
+        _, after = timed([civic(), "run", summary, "--db", work])
+        lines = after.splitlines()
+        _, moved_again, _ = moved_of(lines[0])
+        ratios = dict(line.rsplit(" ", 1) for line in lines[1:])
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        percent = 100 * moved / existing if existing else 0.0
+        rows.append((title, placed, wall, cpu, moved, percent, unplaced, ratios, moved_again))
+        print(f"{title:34} {wall * 1000:7.0f} ms (cpu {cpu * 1000:5.0f} ms)  {out.splitlines()[0]}  "
+              f"[{percent:.2f}% moved; heaviest/average {ratios['heaviest/average']}, "
+              f"lightest/average {ratios['lightest/average']}; again: {moved_again} moved]", flush=True)
+
+    step("first assignment", fresh, existing=0)
+    if not os.path.exists(assigned):
+        shutil.copyfile(work, assigned + ".partial")
+        checkpoint(assigned + ".partial")
+        os.rename(assigned + ".partial", assigned)
+    step("again, nothing changed", assigned)
+    for kind, title in [("join", "+1% households, existing buildings"), ("build", "+1% households, new buildings")]:
+        step(title, assigned,
+             before=lambda kind=kind: sh([civic(), "import", "Household", more[kind], "--schema", schema, "--db", work]))
+    print()
+    print(f"assign through civic: {households} households, {workers} workers, median of {args.runs} runs")
+    print()
+    print("| step | households | time (median) | CPU (median) | moved | moved % of existing | not placed | heaviest / average | lightest / average |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for title, placed, wall, cpu, moved, percent, unplaced, ratios, _ in rows:
+        print(f"| {title} | {placed} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms | {moved} | {percent:.2f}% | {unplaced} | "
+              f"{ratios['heaviest/average']} | {ratios['lightest/average']} |")
+    first = rows[0]
+    worst_moved = max(r[5] for r in rows[2:])
+    print()
+    print(f"goals: first under 1 s: {'yes' if first[2] < 1 else 'no'} ({first[2] * 1000:.0f} ms); "
+          f"heaviest within 1.10x: {'yes' if all(float(r[7]['heaviest/average']) <= 1.10 for r in rows) else 'no'}; "
+          f"at most 2% moved after +1%: {'yes' if worst_moved <= 2 else 'no'} ({worst_moved:.2f}%); "
+          f"a second run moves nothing: {'yes' if all(r[8] == 0 for r in rows) else 'no'}")
+
+
 GROUPS = {"queries": queries_workloads, "rules": rules_workloads}
+# Groups with their own steps and report, not a comparison with a peer.
+STEPS = {"assign": assign_group}
 
 
 def first_difference(a, b):
@@ -193,13 +321,22 @@ def main():
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--residents", type=int, default=100_000, help="rules: residents")
     p.add_argument("--events", type=int, default=1_000_000, help="rules: HazardReport events")
+    p.add_argument("--households", type=int, default=100_000, help="assign: households")
+    p.add_argument("--workers", type=int, default=400, help="assign: grid workers")
+    p.add_argument("--scratch-path", help="build Civic with this scratch path and run that binary")
     p.add_argument("--no-build", action="store_true")
-    p.add_argument("groups", nargs="*", default=list(GROUPS))
+    p.add_argument("groups", nargs="*", default=list(GROUPS) + list(STEPS))
     args = p.parse_args()
+    global SCRATCH
+    if args.scratch_path:
+        SCRATCH = os.path.abspath(args.scratch_path)
     if not args.no_build:
         build()
     results, throughputs = [], []
     for group in args.groups:
+        if group in STEPS:
+            STEPS[group](args)
+            continue
         for name, civic_cmd, peer_name, peer_cmd, *extra in GROUPS[group](args):
             # Optional hooks: *_before runs untimed before each timed command;
             # *_after runs untimed after the last run, its output appended to
@@ -231,11 +368,12 @@ def main():
                 throughputs.append((name, peer_name, count, word, count / c, count / q))
                 print(f"{'':28} civic {count / c:9.0f} {word}/s   {peer_name} {count / q:9.0f} {word}/s", flush=True)
                 print("\n".join("    " + line for line in civic_out.splitlines()[:18]), flush=True)
-    print()
-    print("| workload | peer | Civic (median) | peer (median) | Civic / peer | same result |")
-    print("|---|---|---|---|---|---|")
-    for name, peer, c, q, same in results:
-        print(f"| {name} | {peer} | {c * 1000:.1f} ms | {q * 1000:.1f} ms | {c / q:.2f} | {'yes' if same else 'NO'} |")
+    if results:
+        print()
+        print("| workload | peer | Civic (median) | peer (median) | Civic / peer | same result |")
+        print("|---|---|---|---|---|---|")
+        for name, peer, c, q, same in results:
+            print(f"| {name} | {peer} | {c * 1000:.1f} ms | {q * 1000:.1f} ms | {c / q:.2f} | {'yes' if same else 'NO'} |")
     if throughputs:
         print()
         print("| workload | peer | size | Civic | peer | Civic / peer throughput |")

@@ -17,7 +17,8 @@ let package = Package(
     targets: [
         .target(name: "CivicSyntax"),
         .target(name: "CivicCheck", dependencies: ["CivicSyntax"]),
-        .target(name: "CivicStore", dependencies: ["CivicSyntax", "CivicCheck", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "CivicStore", dependencies: ["CivicSyntax", "CivicCheck", .product(name: "GRDB", package: "GRDB.swift"),
+                                                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore"]),
         .target(name: "Civic", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CivicRuntime"]),
         .executableTarget(

@@ -164,18 +164,22 @@ public final class Engine: @unchecked Sendable {
             do throws(RuntimeError) {
                 try compiled.run(on: machine)
             } catch {
+                machine.discardBooks()
                 store.rollback()
                 return RunResult(diagnostics: [error.diagnostic])
             }
             for (type, path) in options.events {
                 if let failure = applyEvents(type, path, machine) {
+                    machine.discardBooks()
                     store.rollback()
                     return RunResult(diagnostics: [failure])
                 }
             }
             do throws(StoreError) {
+                try machine.finishBooks()
                 try store.commit()
             } catch {
+                machine.discardBooks()
                 store.rollback()
                 return RunResult(diagnostics: [Diagnostic(.error, error.message, at: .unknown, hint: error.hint)])
             }

@@ -17,15 +17,17 @@ public enum Books {
     public static let ledger = "$ledger", balance = "$balance", lot = "$lot", handled = "$handled"
     public static let window = "$window", enrolment = "$enrolment", stock = "$stock", account = "$account"
 
-    static func field(_ name: String, _ type: StoredType, key: Bool = false, generated: Bool = false) -> StoredField {
-        StoredField(name: name, type: type, isKey: key, isGenerated: generated)
+    static func field(_ name: String, _ type: StoredType, key: Bool = false, generated: Bool = false,
+                      indexed: Bool = false, default value: Value? = nil) -> StoredField {
+        StoredField(name: name, type: type, isKey: key, defaultValue: value, isGenerated: generated, isIndexed: indexed)
     }
 
     /// The entities the bookkeeping needs in every store.
     public static var entities: [StoredEntity] {
         [
             StoredEntity(name: ledger, fields: [
-                field("id", .number, key: true, generated: true), field("holder_entity", .text), field("holder_key", .text),
+                field("id", .number, key: true, generated: true), field("holder_entity", .text),
+                field("holder_key", .text, indexed: true),
                 field("account", .text), field("amount", .number), field("kind", .text), field("rule", .text),
                 field("event_type", .text), field("event_id", .text), field("at", .time), field("reason", .text),
                 field("operator", .text), field("requested", .number), field("cut_by", .text), field("expires", .time),
@@ -36,12 +38,18 @@ public enum Books {
             ]),
             StoredEntity(name: lot, fields: [
                 field("entry", .number, key: true), field("account", .text), field("holder_entity", .text),
-                field("holder_key", .text), field("earned", .time), field("expires", .time), field("remaining", .number),
+                field("holder_key", .text, indexed: true), field("earned", .time), field("expires", .time, indexed: true),
+                field("remaining", .number),
             ]),
             StoredEntity(name: handled, fields: [field("key", .text, key: true), field("entry", .number)]),
-            StoredEntity(name: window, fields: [field("key", .text, key: true), field("total", .number)]),
+            // `holder` groups a holder's windows ("entity|key"; "" for budgets,
+            // and for windows stored before there were groups).
+            StoredEntity(name: window, fields: [
+                field("key", .text, key: true), field("total", .number),
+                field("holder", .text, indexed: true, default: .text("")),
+            ]),
             StoredEntity(name: enrolment, fields: [
-                field("key", .text, key: true), field("programme", .text), field("holder_entity", .text),
+                field("key", .text, key: true), field("programme", .text, indexed: true), field("holder_entity", .text),
                 field("holder_key", .text), field("at", .time),
             ]),
             StoredEntity(name: stock, fields: [field("item", .text, key: true), field("remaining", .number)]),
@@ -60,9 +68,10 @@ public enum Books {
     }
 }
 
-/// Reading and writing the books of one store.
+/// Reading and writing the books of one store, through the run's `BookCache`.
 public struct Bookkeeper {
     let store: Store
+    let cache: BookCache
 
     func text(_ s: String?) -> Value { s.map { .text($0) } ?? .none }
     func number(_ n: Number?) -> Value { n.map { .number($0) } ?? .none }
@@ -70,9 +79,31 @@ public struct Bookkeeper {
     // MARK: Balances and entries
 
     func balance(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> Number {
-        guard let row = try store.row(Books.balance, key: .text(Books.balanceKey(account, entity, key))),
-              case .number(let n)? = row["balance"] else { return .zero }
+        try balance(Books.balanceKey(account, entity, key), account, entity)
+    }
+
+    func balance(_ k: String, _ account: String, _ entity: String) throws(StoreError) -> Number {
+        if let n = cache.balances[k] { return n }
+        if cache.wholeAccounts.contains("\(account)|\(entity)") { return .zero }
+        var n = Number.zero
+        if let row = try store.row(Books.balance, key: .text(k)), case .number(let stored)? = row["balance"] { n = stored }
+        cache.balances[k] = n
         return n
+    }
+
+    /// Reads every balance of an account's holders of one entity at once
+    /// (before reading many of them, as a ranking does).
+    func readWholeAccount(_ account: String, _ entity: String) throws(StoreError) {
+        let whole = "\(account)|\(entity)"
+        guard !cache.wholeAccounts.contains(whole) else { return }
+        let query = StoreQuery(entity: Books.balance,
+                               filter: .and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
+                                            .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))))
+        for row in try store.fetch(query, [.text(account), .text(entity)]) {
+            guard case .text(let k)? = row["key"], case .number(let n)? = row["balance"] else { continue }
+            if cache.balances[k] == nil { cache.balances[k] = n }
+        }
+        cache.wholeAccounts.insert(whole)
     }
 
     /// Appends an entry and moves the balance (and the lots of an expiring account).
@@ -80,25 +111,23 @@ public struct Bookkeeper {
     func post(_ entry: LedgerEntry) throws(StoreError) -> LedgerEntry {
         var stored = entry
         let holderKey = Books.keyText(entry.holderKey)
-        let id = try store.insert(Books.ledger, [
-            .none, .text(entry.holderEntity), .text(holderKey), .text(entry.account), .number(entry.amount),
+        stored.id = try cache.nextEntry(store)
+        cache.newEntries.append([
+            .number(Number(stored.id)), .text(entry.holderEntity), .text(holderKey), .text(entry.account), .number(entry.amount),
             .text(entry.kind.rawValue), text(entry.rule), text(entry.eventType), text(entry.eventID), .time(entry.at),
             text(entry.reason), .text(entry.operatorName), number(entry.requested), text(entry.cutBy),
             entry.expires.map { .time($0) } ?? .none,
         ])
-        if case .number(let n) = id, let i = n.intValue { stored.id = i }
-        let key = Value.text(Books.balanceKey(entry.account, entry.holderEntity, entry.holderKey))
-        let old = try balance(entry.account, entry.holderEntity, entry.holderKey)
+        let key = Books.balanceKey(entry.account, entry.holderEntity, entry.holderKey)
+        let old = try balance(key, entry.account, entry.holderEntity)
         let new: Number
         do { new = try old.adding(entry.amount) } catch { throw StoreError("the balance is too large") }
-        if try store.row(Books.balance, key: key) == nil {
-            _ = try store.insert(Books.balance, [key, .text(entry.account), .text(entry.holderEntity), .text(holderKey), .number(new)])
-        } else {
-            try store.update(Books.balance, key: key, [("balance", .number(new))])
-        }
+        cache.balances[key] = new
+        cache.changedBalances[key] = [.text(key), .text(entry.account), .text(entry.holderEntity), .text(holderKey), .number(new)]
         if let expires = entry.expires, entry.amount > .zero {
             _ = try store.insert(Books.lot, [.number(Number(stored.id)), .text(entry.account), .text(entry.holderEntity),
                                              .text(holderKey), .time(entry.at), .time(expires), .number(entry.amount)])
+            cache.lotAdded(expiring: expires)
         }
         return stored
     }
@@ -107,9 +136,9 @@ public struct Bookkeeper {
     func lots(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> [Lot] {
         let query = StoreQuery(
             entity: Books.lot,
-            filter: .and(.and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
+            filter: .and(.and(.compare(FieldPath(["holder_key"]), .equal, .parameter(2)),
                               .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))),
-                         .and(.compare(FieldPath(["holder_key"]), .equal, .parameter(2)),
+                         .and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
                               .compare(FieldPath(["remaining"]), .greater, .parameter(3)))),
             order: [StoreOrderKey(path: FieldPath(["expires"]), descending: false),
                     StoreOrderKey(path: FieldPath(["entry"]), descending: false)])
@@ -141,6 +170,8 @@ public struct Bookkeeper {
 
     /// Posts expiry entries for every lot expired at `time`, and empties those lots.
     func expire(asOf time: CivicTime, operatorName: String) throws(StoreError) -> Int {
+        // Nothing to do before the first lot that still holds credits expires.
+        if let next = try cache.nextExpiry(store), next.map({ time < $0 }) ?? true { return 0 }
         let query = StoreQuery(entity: Books.lot,
                                filter: .and(.compare(FieldPath(["expires"]), .lessEqual, .parameter(0)),
                                             .compare(FieldPath(["remaining"]), .greater, .parameter(1))),
@@ -157,6 +188,7 @@ public struct Bookkeeper {
                                  operatorName: operatorName))
             count += 1
         }
+        cache.forgetNextExpiry()
         return count
     }
 
@@ -169,11 +201,12 @@ public struct Bookkeeper {
 
     /// The entries behind a balance, oldest first.
     func entries(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> [LedgerEntry] {
+        try cache.flush(store)
         let query = StoreQuery(
             entity: Books.ledger,
-            filter: .and(.and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
+            filter: .and(.and(.compare(FieldPath(["holder_key"]), .equal, .parameter(2)),
                               .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))),
-                         .compare(FieldPath(["holder_key"]), .equal, .parameter(2))),
+                         .compare(FieldPath(["account"]), .equal, .parameter(0))),
             order: [StoreOrderKey(path: FieldPath(["id"]), descending: false)])
         return try store.fetch(query, [.text(account), .text(entity), .text(Books.keyText(key))]).compactMap { r in
             Bookkeeper.entry(r, key: key)
@@ -195,27 +228,42 @@ public struct Bookkeeper {
 
     // MARK: Events handled, caps and budgets
 
-    /// Marks that a rule handled an event for a holder's account; false if it already had.
-    func markHandled(_ key: String) throws(StoreError) -> Bool {
-        if try store.row(Books.handled, key: .text(key)) != nil { return false }
-        _ = try store.insert(Books.handled, [.text(key), .none])
+    /// Marks that a rule handled an event for a holder's account; false if it
+    /// already had in this run. (An event's rules run only when its row is
+    /// first stored, so no earlier run can have handled it; the store's key on
+    /// `$handled` refuses the impossible all the same, when the run ends.)
+    func markHandled(_ key: String) -> Bool {
+        guard cache.handled.insert(key).inserted else { return false }
+        cache.newHandled.append([.text(key), .none])
         return true
     }
 
-    func windowTotal(_ key: String) throws(StoreError) -> Number {
-        guard let row = try store.row(Books.window, key: .text(key)), case .number(let n)? = row["total"] else { return .zero }
-        return n
+    /// What a cap or budget window holds so far. `holder` is the window's
+    /// group: "entity|key" for a cap, "" for a budget.
+    func windowTotal(_ key: String, holder: String) throws(StoreError) -> Number {
+        if let n = cache.windows[key] { return n }
+        try readWindows("")
+        try readWindows(holder)
+        return cache.windows[key] ?? .zero
     }
 
-    func addToWindow(_ key: String, _ amount: Number) throws(StoreError) {
-        let old = try windowTotal(key)
+    /// Reads a group's windows at once: a holder's, on the first award to it in a run.
+    func readWindows(_ holder: String) throws(StoreError) {
+        guard !cache.windowGroups.contains(holder) else { return }
+        let query = StoreQuery(entity: Books.window, filter: .compare(FieldPath(["holder"]), .equal, .parameter(0)))
+        for row in try store.fetch(query, [.text(holder)]) {
+            guard case .text(let k)? = row["key"], case .number(let n)? = row["total"] else { continue }
+            if cache.windows[k] == nil { cache.windows[k] = n }
+        }
+        cache.windowGroups.insert(holder)
+    }
+
+    func addToWindow(_ key: String, holder: String, _ amount: Number) throws(StoreError) {
+        let old = try windowTotal(key, holder: holder)
         let new: Number
         do { new = try old.adding(amount) } catch { throw StoreError("a cap's total is too large") }
-        if try store.row(Books.window, key: .text(key)) == nil {
-            _ = try store.insert(Books.window, [.text(key), .number(new)])
-        } else {
-            try store.update(Books.window, key: .text(key), [("total", .number(new))])
-        }
+        cache.windows[key] = new
+        cache.changedWindows[key] = [.text(key), .number(new), .text(holder)]
     }
 
     // MARK: Programmes and stock
@@ -262,6 +310,7 @@ public struct Bookkeeper {
 
     /// How many times a holder redeemed an item at times in `from..<to`.
     func redemptions(_ item: String, _ entity: String, _ key: Value, from: CivicTime, to: CivicTime) throws(StoreError) -> Int {
+        try cache.flush(store)
         let query = StoreQuery(entity: Books.ledger, filter:
             .and(.and(.and(.compare(FieldPath(["kind"]), .equal, .parameter(0)),
                            .compare(FieldPath(["reason"]), .equal, .parameter(1))),
@@ -293,6 +342,9 @@ extension Bookkeeper {
 
     /// Posts the expiry of every lot expired at `time` (used at the start of a run).
     public static func expire(_ store: Store, asOf time: CivicTime, operatorName: String) throws(StoreError) -> Int {
-        try Bookkeeper(store: store).expire(asOf: time, operatorName: operatorName)
+        let cache = BookCache()
+        let n = try Bookkeeper(store: store, cache: cache).expire(asOf: time, operatorName: operatorName)
+        try cache.finish(store)
+        return n
     }
 }

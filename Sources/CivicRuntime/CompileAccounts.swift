@@ -57,17 +57,20 @@ extension Compiler {
     /// but never added cannot hold a balance or enrol).
     static func storedIdentity(_ m: Machine, _ value: Value, _ span: Span, _ verb: String) throws(RuntimeError) -> (entity: String, key: Value) {
         let (entity, key) = try identity(value, span, verb)
-        let found: Record?
-        do throws(StoreError) { found = try m.store.row(entity, key: key) } catch { throw storeError(error, span) }
-        guard found != nil else {
+        let known = "\(entity)|\(Books.keyText(key))"
+        if m.storedRows.contains(known) { return (entity, key) }
+        let found: Bool
+        do throws(StoreError) { found = try m.store.contains(entity, key: key) } catch { throw storeError(error, span) }
+        guard found else {
             throw RuntimeError("'\(verb)' needs a stored row, found \(value.typeNameWithArticle)", at: span,
                                hint: "add it first: 'add \(entity) { ... }'")
         }
+        m.storedRows.insert(known)
         return (entity, key)
     }
 
     static func books(_ m: Machine, _ span: Span, _ body: (Bookkeeper) throws(StoreError) -> Void) throws(RuntimeError) {
-        do throws(StoreError) { try body(Bookkeeper(store: m.store)) } catch { throw storeError(error, span) }
+        do throws(StoreError) { try body(m.bookkeeper) } catch { throw storeError(error, span) }
     }
 
     mutating func award(_ amountExpr: Expr, _ accountName: Identifier, _ holderExpr: Expr, _ reasonExpr: Expr?, _ span: Span) -> Exec {
@@ -96,7 +99,7 @@ extension Compiler {
         try books(m, span) { (b: Bookkeeper) throws(StoreError) in
             if let rule {
                 let handled = "\(rule.name)|\(rule.eventType)|\(rule.eventID)|\(entity)|\(Books.keyText(key))|\(account.name)|#\(ordinal)"
-                guard try b.markHandled(handled) else { return }
+                guard b.markHandled(handled) else { return }
             }
             var grant = requested
             var cutBy: String?
@@ -107,28 +110,29 @@ extension Compiler {
                     cutBy = why
                 }
             }
-            var windows: [String] = []
+            var windows: [(key: String, holder: String)] = []
             if let rule {
+                let holder = "\(entity)|\(Books.keyText(key))"
                 for cap in rule.caps {
                     let start = at.startOf(cap.period)
-                    let w = "cap|\(rule.name)|\(account.name)|\(entity)|\(Books.keyText(key))|\(cap.period.rawValue)|\(start)"
-                    let used = try b.windowTotal(w)
+                    let w = "cap|\(rule.name)|\(account.name)|\(holder)|\(cap.period.rawValue)|\(start)"
+                    let used = try b.windowTotal(w, holder: holder)
                     cut(to: (try? cap.amount.subtracting(used)) ?? .zero, "cap \(cap.amount) per \(cap.period.rawValue)")
-                    windows.append(w)
+                    windows.append((w, holder))
                 }
                 for budget in rule.budgets {
                     let start = at.startOf(budget.period)
                     let w = "budget|\(rule.name)|\(account.name)|\(budget.period.rawValue)|\(start)"
-                    let used = try b.windowTotal(w)
+                    let used = try b.windowTotal(w, holder: "")
                     cut(to: (try? budget.amount.subtracting(used)) ?? .zero, "budget \(budget.amount) per \(budget.period.rawValue)")
-                    windows.append(w)
+                    windows.append((w, ""))
                 }
             }
             if let most = account.atMost {
                 let balance = try b.balance(account.name, entity, key)
                 cut(to: (try? most.subtracting(balance)) ?? .zero, "at most \(most)")
             }
-            for w in windows where grant > .zero { try b.addToWindow(w, grant) }
+            for w in windows where grant > .zero { try b.addToWindow(w.key, holder: w.holder, grant) }
             m.stats.awarded[account.name] = (try? (m.stats.awarded[account.name] ?? .zero).adding(grant)) ?? grant
             if cutBy != nil { m.stats.cuts += 1 }
             let expires: CivicTime? = account.expireAfter.flatMap { try? at.adding($0) }
@@ -147,7 +151,7 @@ extension Compiler {
         let balance: Number
         do throws(StoreError) {
             try Compiler.expireLots(m, asOf: m.rule?.at ?? m.now)
-            balance = try Bookkeeper(store: m.store).balance(account.name, entity, key)
+            balance = try m.bookkeeper.balance(account.name, entity, key)
         } catch {
             throw storeError(error, span)
         }
@@ -192,7 +196,7 @@ extension Compiler {
             let fromAccount = try Compiler.account(m, name, fromEntity, accountName.span)
             let toAccount = try Compiler.account(m, name, toEntity, accountName.span)
             if let most = toAccount.atMost {
-                let balance = (try? Bookkeeper(store: m.store).balance(name, toEntity, toKey)) ?? .zero
+                let balance = (try? m.bookkeeper.balance(name, toEntity, toKey)) ?? .zero
                 if let after = try? balance.adding(n), after > most {
                     throw RuntimeError("a transfer of \(n) \(name) would take \(Compiler.holderName(m, toEntity, toKey))'s balance of \(balance) past \(most)",
                                        at: span, hint: "the account holds at most \(most)")
@@ -232,7 +236,9 @@ extension Compiler {
             m.balanceShapes[entity] = (first.shape, shape)
         }
         try expireLots(m, asOf: m.now)
-        let books = Bookkeeper(store: m.store)
+        let books = m.bookkeeper
+        // Many rows (a ranking): every balance in one read rather than one each.
+        if rows.count > 64 { for a in accounts { try books.readWholeAccount(a, entity) } }
         var out: [Value] = []
         out.reserveCapacity(rows.count)
         for r in rows {
@@ -247,14 +253,14 @@ extension Compiler {
     /// Lets credits expired by `time` leave their balances (each lot once).
     static func expireLots(_ m: Machine, asOf time: CivicTime) throws(StoreError) {
         guard m.accounts.values.contains(where: { $0.expireAfter != nil }) else { return }
-        _ = try Bookkeeper(store: m.store).expire(asOf: time, operatorName: m.operatorName)
+        _ = try m.bookkeeper.expire(asOf: time, operatorName: m.operatorName)
     }
 
     /// A holder's balance, read from the books when it is asked for.
     static func balance(_ m: Machine, _ account: String, _ entity: String, _ key: Value, _ span: Span) throws(RuntimeError) -> Value {
         do throws(StoreError) {
             try expireLots(m, asOf: m.now)
-            return .number(try Bookkeeper(store: m.store).balance(account, entity, key))
+            return .number(try m.bookkeeper.balance(account, entity, key))
         } catch {
             throw storeError(error, span)
         }

@@ -107,6 +107,7 @@ extension Compiler {
                 let (entity, key) = try Compiler.identity(item, targetSpan, "remove")
                 do throws(StoreError) {
                     try m.store.delete(entity, key: key)
+                    m.storedRows = []
                 } catch {
                     throw Compiler.storeError(error, span)
                 }

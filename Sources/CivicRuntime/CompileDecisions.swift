@@ -42,7 +42,7 @@ extension Compiler {
                 return Decision(allowed: false, reason: "\(who) is not eligible for \(p.name): \(because.isEmpty ? "the condition does not hold" : because.joined(separator: "; "))")
             }
         }
-        let books = Bookkeeper(store: m.store)
+        let books = m.bookkeeper
         let enrolled: Bool, count: Int
         do throws(StoreError) {
             enrolled = try books.isEnrolled(p.name, entity, key)
@@ -72,7 +72,7 @@ extension Compiler {
             guard decision.allowed else { throw RuntimeError(decision.reason, at: span) }
             let (entity, key) = try Compiler.identity(value, whoSpan, "enrol")
             do throws(StoreError) {
-                try Bookkeeper(store: m.store).enrol(p.name, entity, key, at: m.now)
+                try m.bookkeeper.enrol(p.name, entity, key, at: m.now)
             } catch {
                 throw Compiler.storeError(error, span)
             }
@@ -86,7 +86,7 @@ extension Compiler {
         return { m throws(RuntimeError) in
             let p = try Compiler.programme(m, try Compiler.text(try name(m), "a programme", nameSpan), nameSpan)
             let (entity, key) = try Compiler.identity(try row(m), whoSpan, "withdraw")
-            let books = Bookkeeper(store: m.store)
+            let books = m.bookkeeper
             do throws(StoreError) {
                 guard try books.isEnrolled(p.name, entity, key) else {
                     throw StoreError("\(Compiler.holderName(m, entity, key)) is not enrolled in \(p.name)")
@@ -130,7 +130,7 @@ extension Compiler {
         }
         let all = entries
         return { m throws(RuntimeError) in
-            let books = Bookkeeper(store: m.store)
+            let books = m.bookkeeper
             for e in all {
                 m.catalogue[e.name] = e
                 if let stock = e.stock {
@@ -148,7 +148,7 @@ extension Compiler {
         guard m.accounts[accountKey(item.account, entity)] != nil else {
             return Decision(allowed: false, reason: "\(who) has no \(item.account) account to pay for \(item.name)")
         }
-        let books = Bookkeeper(store: m.store)
+        let books = m.bookkeeper
         do throws(StoreError) {
             try Compiler.expireLots(m, asOf: m.rule?.at ?? m.now)
             let balance = try books.balance(item.account, entity, key)
@@ -193,7 +193,7 @@ extension Compiler {
             // The entry and the stock change together: both, or (on an error) neither.
             try Compiler.debit(m, account, entity, key, item.cost, .redemption, item.name, "a redemption", span)
             do throws(StoreError) {
-                let books = Bookkeeper(store: m.store)
+                let books = m.bookkeeper
                 if let stock = try books.stock(item.name) {
                     try books.setStock(item.name, (try? stock.subtracting(.one)) ?? .zero)
                 }
@@ -235,7 +235,7 @@ extension Compiler {
                 let balance: Number
                 do throws(StoreError) {
                     try Compiler.expireLots(m, asOf: m.now)
-                    let books = Bookkeeper(store: m.store)
+                    let books = m.bookkeeper
                     entries = try books.entries(account.name, entity, key)
                     balance = try books.balance(account.name, entity, key)
                 } catch {

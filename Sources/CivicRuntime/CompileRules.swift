@@ -106,14 +106,21 @@ extension Compiler {
             if given["id"] == nil || given["id"] == Value.none {
                 given["id"] = .text(try newEventID(event, m))
             }
-            if case .text(let id)? = given["id"], try m.store.row(event, key: .text(id)) != nil {
+            if case .text(let id)? = given["id"], try m.store.contains(event, key: .text(id)) {
                 m.stats.eventsSkipped += 1
                 return false
             }
             let row = try RowCheck.row(given, for: stored)
-            let key = try m.store.insert(event, row)
-            guard let r = try m.store.row(event, key: key) else { return false }
-            record = r
+            _ = try m.store.insert(event, row)
+            // The record the rules see is the row as stored (RowCheck made it so).
+            let shape: RecordShape
+            if let known = m.eventShapes[event], known.entity == stored {
+                shape = known.shape
+            } else {
+                shape = MemoryStore.shape(of: stored)
+                m.eventShapes[event] = (stored, shape)
+            }
+            record = Record(shape: shape, values: row)
         } catch {
             throw storeError(error, span)
         }

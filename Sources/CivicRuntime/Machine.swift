@@ -44,6 +44,28 @@ public final class Machine {
     var catalogue: [String: CatalogueEntry] = [:]
     /// Row shapes with account balances added, by entity.
     var balanceShapes: [String: (base: RecordShape, shape: RecordShape)] = [:]
+    /// The books as this run changes them, written to the store when it ends
+    /// (`finishBooks`) or dropped with a failed run (`discardBooks`).
+    public let books = BookCache()
+    var bookkeeper: Bookkeeper { Bookkeeper(store: store, cache: books) }
+    /// Rows known to be stored in this run ("entity|key"), so that an award
+    /// does not look its holder up again; forgotten when any row is removed.
+    var storedRows: Set<String> = []
+    /// One shape per event type, for the records of emitted events.
+    var eventShapes: [String: (entity: StoredEntity, shape: RecordShape)] = [:]
+
+    /// Writes the run's books to the store: before a commit (or the end of
+    /// a REPL input).
+    public func finishBooks() throws(StoreError) {
+        try books.finish(store)
+        storedRows = []
+    }
+
+    /// Forgets the run's books: after a rollback.
+    public func discardBooks() {
+        books.discard()
+        storedRows = []
+    }
 
     public init(globalCount: Int, limits: Limits = Limits(), now: CivicTime, format: FormatOptions = FormatOptions(),
                 store: Store = MemoryStore(), storeSchema: StoreSchema = StoreSchema(entities: []), folder: String? = nil,

@@ -34,6 +34,10 @@ struct SQLiteTable {
     let selectList: String
     /// `INSERT INTO "E" ("a", "b") VALUES (?1, ?2)`.
     let insertSQL: String
+    /// The row with the key given as ?1, and whether there is one.
+    let lookupSQL: String, existsSQL: String
+    /// The hidden row number of the row with the key given as ?1.
+    let locateSQL: String
 
     init(_ entity: StoredEntity, in schema: StoreSchema) {
         self.entity = entity
@@ -46,6 +50,11 @@ struct SQLiteTable {
         selectList = columns.isEmpty ? "1" : columns.map { "t0.\($0)" }.joined(separator: ", ")
         insertSQL = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
             + columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ")"
+        let names = columns
+        let keyColumn = keyIndex.map { names[$0] } ?? SQLiteName.quote(SQLiteName.rowColumn)
+        lookupSQL = "SELECT \(selectList) FROM \(table) AS t0 WHERE t0.\(keyColumn) = ?1"
+        existsSQL = "SELECT 1 FROM \(table) WHERE \(keyColumn) = ?1 LIMIT 1"
+        locateSQL = "SELECT \(SQLiteName.quote(SQLiteName.rowColumn)) FROM \(table) WHERE \(keyColumn) = ?1"
     }
 }
 
@@ -499,14 +508,12 @@ extension SQLiteStore {
         let (from, v, r) = source(&p, sql)
         var query = "SELECT SUM(\(v) / 1000000), SUM(\(v) % 1000000), COUNT(\(v)) \(from)"
         if inBlocks { query += " GROUP BY \(r) / 1000000" }
-        let statement = try db.cachedStatement(sql: query)
-        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(p.builder.arguments))
         var micro: Int128 = 0, count: Int64 = 0
-        while let row = try cursor.next() {
-            let a: DatabaseValue = row[0], b: DatabaseValue = row[1], c: DatabaseValue = row[2]
-            if case .int64(let x) = a.storage { micro += Int128(x) * 1_000_000 }
-            if case .int64(let x) = b.storage { micro += Int128(x) }
-            if case .int64(let x) = c.storage { count += x }
+        try SQLiteDirect.rows(db, query, p.builder.arguments, columns: 3) { row in
+            guard row.count == 3 else { return }
+            if case .int64(let x) = row[0].storage { micro += Int128(x) * 1_000_000 }
+            if case .int64(let x) = row[1].storage { micro += Int128(x) }
+            if case .int64(let x) = row[2].storage { count += x }
         }
         let total = Number(coefficient: micro, scale: RowCheck.maxDecimals)
         guard average else { return .number(total) }

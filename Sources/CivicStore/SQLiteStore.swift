@@ -270,37 +270,30 @@ public final class SQLiteStore: Store {
     }
 
     func exec(_ db: Database, _ sql: String, _ arguments: [DatabaseValue] = []) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.execute(arguments: StatementArguments(arguments))
+        try SQLiteDirect.execute(db, sql, arguments)
     }
 
     /// The first column of every row.
     func values(_ db: Database, _ sql: String, _ arguments: [DatabaseValue] = []) throws -> [DatabaseValue] {
-        let statement = try db.cachedStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
         var out: [DatabaseValue] = []
-        while let row = try cursor.next() {
-            let v: DatabaseValue = row[0]
-            out.append(v)
+        try SQLiteDirect.rows(db, sql, arguments, columns: 1) { row in
+            if let v = row.first { out.append(v) }
         }
         return out
     }
 
     /// Rows read with one codec per column (nil: the column is none).
     func rows(_ db: Database, _ sql: String, _ arguments: [DatabaseValue], _ codecs: [SQLiteCodec?], of entity: String) throws -> [[Value]] {
-        let statement = try db.cachedStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
         var out: [[Value]] = []
-        while let row = try cursor.next() {
+        try SQLiteDirect.rows(db, sql, arguments, columns: codecs.count) { row in
             var values: [Value] = []
             values.reserveCapacity(codecs.count)
             for (i, codec) in codecs.enumerated() {
-                guard let codec else { values.append(.none); continue }
-                let stored: DatabaseValue = row[i]
+                guard let codec, i < row.count else { values.append(.none); continue }
                 do {
-                    values.append(try codec.decode(stored))
+                    values.append(try codec.decode(row[i]))
                 } catch {
-                    throw StoreError("the store \(displayName) holds a value in \(entity) that Civic cannot read",
+                    throw StoreError("the store \(self.displayName) holds a value in \(entity) that Civic cannot read",
                                      hint: "the file may have been changed by another program")
                 }
             }
@@ -438,6 +431,23 @@ public final class SQLiteStore: Store {
         return "CREATE TABLE \(t.table) (\(columns.joined(separator: ", "))) STRICT"
     }
 
+    /// The name of the index kept for an indexed field.
+    func indexName(_ entity: String, _ field: String) -> String {
+        SQLiteName.quote("civic_index|\(entity)|\(field)")
+    }
+
+    func createIndexSQL(_ t: SQLiteTable, _ i: Int) -> String {
+        "CREATE INDEX IF NOT EXISTS \(indexName(t.entity.name, t.entity.fields[i].name)) ON \(t.table) (\(t.columns[i]))"
+    }
+
+    /// Creates a new table with the indexes of its indexed fields.
+    func createTable(_ db: Database, _ t: SQLiteTable) throws {
+        try db.execute(sql: createTableSQL(t))
+        for (i, field) in t.entity.fields.enumerated() where field.isIndexed && !field.isKey {
+            try db.execute(sql: createIndexSQL(t, i))
+        }
+    }
+
     /// Makes the tables agree with the planned changes and records the new schema.
     func apply(_ db: Database, _ changes: [SchemaChange]) throws {
         schemaInFlux = true
@@ -449,7 +459,7 @@ public final class SQLiteStore: Store {
             switch change {
             case .createEntity(let e):
                 guard let t = newTables[e.name] else { continue }
-                try db.execute(sql: createTableSQL(t))
+                try createTable(db, t)
             case .addField(let name, let field):
                 guard let t = newTables[name], let i = t.entity.index(of: field.name), !remade.contains(name) else { continue }
                 try db.execute(sql: "ALTER TABLE \(t.table) ADD COLUMN \(t.columns[i]) \(t.codecs[i].sqlType)")
@@ -460,6 +470,7 @@ public final class SQLiteStore: Store {
                     }
                     try exec(db, "UPDATE \(t.table) SET \(t.columns[i]) = ?1", [e])
                 }
+                if field.isIndexed && !field.isKey { try db.execute(sql: createIndexSQL(t, i)) }
             case .dropField(let name, let field):
                 guard let old = tables[name], let t = newTables[name], !remade.contains(name) else { continue }
                 if old.entity.field(field)?.isKey == true {
@@ -467,13 +478,20 @@ public final class SQLiteStore: Store {
                     // values are never none), and SQLite cannot drop a
                     // UNIQUE column: make the table again.
                     try db.execute(sql: "DROP TABLE \(t.table)")
-                    try db.execute(sql: createTableSQL(t))
+                    try createTable(db, t)
                     remade.insert(name)
                 } else {
+                    try db.execute(sql: "DROP INDEX IF EXISTS \(indexName(name, field))")
                     try db.execute(sql: "ALTER TABLE \(t.table) DROP COLUMN \(SQLiteName.quote(field))")
                 }
-            case .updateField:
-                break   // Only remembered in civic_schema.
+            case .updateField(let name, let field):
+                // Otherwise only remembered in civic_schema.
+                guard let t = newTables[name], let i = t.entity.index(of: field.name), !remade.contains(name), !field.isKey else { continue }
+                if field.isIndexed {
+                    try db.execute(sql: createIndexSQL(t, i))
+                } else {
+                    try db.execute(sql: "DROP INDEX IF EXISTS \(indexName(name, field.name))")
+                }
             }
         }
         try exec(db, "DELETE FROM civic_schema")
@@ -610,7 +628,7 @@ public final class SQLiteStore: Store {
     /// matches keys: written the same), or nil.
     func locate(_ db: Database, _ t: SQLiteTable, _ key: Value) throws -> Int64? {
         guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
-        let found = try values(db, "SELECT \(SQLiteName.quote(SQLiteName.rowColumn)) FROM \(t.table) WHERE \(t.columns[k]) = ?1", [e])
+        let found = try values(db, t.locateSQL, [e])
         guard case .int64(let r)? = found.first?.storage else { return nil }
         return r
     }
@@ -633,39 +651,72 @@ public final class SQLiteStore: Store {
     }
 
     public func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value {
-        let generated = tables[entity]?.keyIndex.map { tables[entity]?.entity.fields[$0].isGenerated ?? false } ?? false
+        let t = try table(entity)
+        // A generated key may move the sequence: two statements, kept whole.
+        let generated = t.keyIndex.map { t.entity.fields[$0].isGenerated && t.entity.fields[$0].type == .number } ?? false
         return try write(atomic: generated) { db in
-            let t = try self.table(entity)
-            guard values.count == t.entity.fields.count, let k = t.keyIndex else {
-                throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
-            }
-            var row = values
             var next: Int?
-            if t.entity.fields[k].isGenerated {
-                let current = try self.nextID(db, entity)
-                if row[k].isNoneValue { row[k] = .number(Number(current)) }
-                if case .number(let n) = row[k], let i = n.intValue {
-                    let after = i == Int.max ? i : i + 1
-                    if after > current { next = after }
-                }
-            }
-            for (i, field) in t.entity.fields.enumerated() {
-                row[i] = try RowCheck.stored(row[i], for: field, of: entity)
-            }
-            try self.checkReferences(db, row, Array(row.indices), t)
-            var arguments: [DatabaseValue] = []
-            arguments.reserveCapacity(row.count)
-            for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
-            do {
-                try self.exec(db, t.insertSQL, arguments)
-            } catch let error as DatabaseError
-                        where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
-                                 hint: "each \(entity) needs its own \(t.entity.fields[k].name)")
-            }
+            let key = try self.insertRow(db, t, values, next: &next)
             if let next { try self.setNextID(db, entity, next) }
-            return row[k]
+            return key
         }
+    }
+
+    public func insert(_ entity: String, rows: [[Value]]) throws(StoreError) {
+        if rows.isEmpty { return }
+        let t = try table(entity)
+        try write(atomic: true) { db in
+            var next: Int?
+            for row in rows { _ = try self.insertRow(db, t, row, next: &next) }
+            if let next { try self.setNextID(db, entity, next) }
+        }
+    }
+
+    public func put(_ entity: String, rows: [[Value]]) throws(StoreError) {
+        if rows.isEmpty { return }
+        let t = try table(entity)
+        guard let k = t.keyIndex else { throw StoreError("the store has no entity '\(entity)' with a key") }
+        let others = t.columns.indices.filter { $0 != k }
+        let update = others.isEmpty ? "NOTHING" : "UPDATE SET " + others.map { "\(t.columns[$0]) = excluded.\(t.columns[$0])" }.joined(separator: ", ")
+        let sql = t.insertSQL + " ON CONFLICT (\(t.columns[k])) DO \(update)"
+        try write(atomic: true) { db in
+            var next: Int?
+            for row in rows { _ = try self.insertRow(db, t, row, next: &next, sql: sql) }
+            if let next { try self.setNextID(db, entity, next) }
+        }
+    }
+
+    /// Checks, encodes and inserts one row (a generated key that is none gets
+    /// the next number); says in `next` what the sequence must move to.
+    func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws -> Value {
+        let entity = t.entity.name
+        guard values.count == t.entity.fields.count, let k = t.keyIndex else {
+            throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
+        }
+        var row = values
+        if t.entity.fields[k].isGenerated {
+            let current = try next ?? self.nextID(db, entity)
+            if row[k].isNoneValue { row[k] = .number(Number(current)) }
+            if case .number(let n) = row[k], let i = n.intValue {
+                let after = i == Int.max ? i : i + 1
+                if after > current { next = after }
+            }
+        }
+        for (i, field) in t.entity.fields.enumerated() {
+            row[i] = try RowCheck.stored(row[i], for: field, of: entity)
+        }
+        try self.checkReferences(db, row, Array(row.indices), t)
+        var arguments: [DatabaseValue] = []
+        arguments.reserveCapacity(row.count)
+        for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
+        do {
+            try self.exec(db, sql ?? t.insertSQL, arguments)
+        } catch let error as DatabaseError
+                    where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
+                             hint: "each \(entity) needs its own \(t.entity.fields[k].name)")
+        }
+        return row[k]
     }
 
     public func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {
@@ -724,9 +775,16 @@ public final class SQLiteStore: Store {
         try run { db in
             let t = try self.table(entity)
             guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
-            let found = try self.rows(db, "SELECT \(t.selectList) FROM \(t.table) AS t0 WHERE t0.\(t.columns[k]) = ?1",
-                                      [e], t.codecs, of: entity)
+            let found = try self.rows(db, t.lookupSQL, [e], t.codecs, of: entity)
             return found.first.map { Record(shape: t.shape, values: $0) }
+        }
+    }
+
+    public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
+        try run { db in
+            let t = try self.table(entity)
+            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return false }
+            return try !self.values(db, t.existsSQL, [e]).isEmpty
         }
     }
 

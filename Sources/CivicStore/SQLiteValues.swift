@@ -549,6 +549,7 @@ enum SQLiteSchemaJSON {
                 ("key", .bool(f.isKey)),
                 ("private", .bool(f.isPrivate)),
                 ("generated", .bool(f.isGenerated)),
+                ("indexed", .bool(f.isIndexed)),
                 ("default", f.defaultValue.map(value) ?? .null),
                 // For people reading the file: the default as Civic writes it.
                 ("default_literal", f.defaultValue.map { .string($0.literal(FormatOptions(reveal: true))) } ?? .null),
@@ -570,8 +571,11 @@ enum SQLiteSchemaJSON {
                 guard let v = value(d) else { return nil }
                 defaultValue = v
             }
+            // Stores written before fields could be indexed say nothing of it.
+            var isIndexed = false
+            if case .bool(let b)? = item["indexed"] { isIndexed = b }
             fields.append(StoredField(name: name, type: t, isKey: isKey, isPrivate: isPrivate,
-                                      defaultValue: defaultValue, isGenerated: isGenerated))
+                                      defaultValue: defaultValue, isGenerated: isGenerated, isIndexed: isIndexed))
         }
         return StoredEntity(name: name, fields: fields)
     }

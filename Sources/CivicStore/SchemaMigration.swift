@@ -8,7 +8,8 @@ public enum SchemaChange: Sendable {
     case addField(entity: String, StoredField)
     /// A field no longer declared, whose stored values are all none.
     case dropField(entity: String, field: String)
-    /// A change of what is only remembered about a field (`private`, its default).
+    /// A change of what is remembered about a field (`private`, its default,
+    /// whether it is indexed).
     case updateField(entity: String, StoredField)
 }
 
@@ -34,7 +35,7 @@ public enum SchemaMigration {
                         throw StoreError("\(wanted.name) is stored with the key '\(have.key?.name ?? "id")': the key of a stored entity cannot change",
                                          hint: "declare 'key \(have.key?.name ?? "id")' as the store has it")
                     }
-                    if old.isPrivate != field.isPrivate || old.defaultValue != field.defaultValue {
+                    if old.isPrivate != field.isPrivate || old.defaultValue != field.defaultValue || old.isIndexed != field.isIndexed {
                         changes.append(.updateField(entity: wanted.name, field))
                     }
                 } else {

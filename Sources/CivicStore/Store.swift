@@ -42,6 +42,15 @@ public protocol Store: AnyObject {
     func delete(_ entity: String, key: Value) throws(StoreError)
     /// The row with this key, or nil.
     func row(_ entity: String, key: Value) throws(StoreError) -> Record?
+    /// Whether a row with this key is stored.
+    func contains(_ entity: String, key: Value) throws(StoreError) -> Bool
+
+    /// Adds many rows at once (values in field order, as for `insert`): all
+    /// of them or, on any error, none. A key given twice is an error.
+    func insert(_ entity: String, rows: [[Value]]) throws(StoreError)
+    /// Writes many rows at once, each with its key given: a row whose key is
+    /// stored replaces the stored one, any other is added. All or none.
+    func put(_ entity: String, rows: [[Value]]) throws(StoreError)
 
     /// The rows a query selects, in its order.
     func fetch(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> [Record]
@@ -59,16 +68,51 @@ extension Store {
     /// One `update` per row, inside a savepoint; engines that can do better do.
     public func update(_ entity: String, field: String, _ changes: [(key: Value, value: Value)]) throws(StoreError) {
         if changes.isEmpty { return }
-        let name = "civic_update_field"
+        try allOrNothing { () throws(StoreError) in
+            for c in changes { try update(entity, key: c.key, [(field: field, value: c.value)]) }
+        }
+    }
+
+    public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
+        try row(entity, key: key) != nil
+    }
+
+    /// Row by row, inside a savepoint so that a failure keeps nothing.
+    public func insert(_ entity: String, rows: [[Value]]) throws(StoreError) {
+        try allOrNothing { () throws(StoreError) in
+            for r in rows { _ = try insert(entity, r) }
+        }
+    }
+
+    public func put(_ entity: String, rows: [[Value]]) throws(StoreError) {
+        guard let stored = try storedSchema().entity(entity), let k = stored.key.flatMap({ stored.index(of: $0.name) }) else {
+            throw StoreError("the store has no entity '\(entity)' with a key")
+        }
+        try allOrNothing { () throws(StoreError) in
+            for r in rows where r.count == stored.fields.count {
+                if try contains(entity, key: r[k]) {
+                    let changes = stored.fields.indices.filter { $0 != k }.map { (field: stored.fields[$0].name, value: r[$0]) }
+                    try update(entity, key: r[k], changes)
+                } else {
+                    _ = try insert(entity, r)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` inside a savepoint of its own: on an error nothing it did is kept.
+    func allOrNothing(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        let name = "civic_batch"
         try savepoint(name)
         do throws(StoreError) {
-            for c in changes { try update(entity, key: c.key, [(field: field, value: c.value)]) }
-            try releaseSavepoint(name)
+            try body()
         } catch {
             try? rollback(toSavepoint: name)
             try? releaseSavepoint(name)
             throw error
         }
+        try releaseSavepoint(name)
+    }
     }
 
     /// The shape of an entity's rows, shared by every row read.

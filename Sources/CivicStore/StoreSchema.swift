@@ -43,15 +43,19 @@ public struct StoredField: Equatable, Sendable {
     public var defaultValue: Value?
     /// Whether the key is made by the store (1, 2, 3, ...).
     public var isGenerated: Bool
+    /// Whether rows are often looked up by this field, so that an engine
+    /// with indexes keeps one (the books look up entries by holder).
+    public var isIndexed: Bool
 
     public init(name: String, type: StoredType, isKey: Bool = false, isPrivate: Bool = false,
-                defaultValue: Value? = nil, isGenerated: Bool = false) {
+                defaultValue: Value? = nil, isGenerated: Bool = false, isIndexed: Bool = false) {
         self.name = name
         self.type = type
         self.isKey = isKey
         self.isPrivate = isPrivate
         self.defaultValue = defaultValue
         self.isGenerated = isGenerated
+        self.isIndexed = isIndexed
     }
 }
 

@@ -6,7 +6,7 @@ import CivicSyntax
 ///
 /// A run is one transaction that holds the store's write lock from its first
 /// statement, so nobody else can see or change the books meanwhile: keeping
-/// balances, cap windows, handled events and new ledger entries in memory
+/// balances, cap windows and new ledger entries in memory
 /// changes nothing anyone can observe, and saves the several statements per
 /// award that writing them one by one costs. The flush happens before the
 /// commit (and before anything reads the ledger itself), so what is committed
@@ -31,9 +31,16 @@ public final class BookCache {
     /// The window groups read whole (see `Bookkeeper.readWindows`).
     var windowGroups: Set<String> = []
 
-    /// What rules handled in this run, and the `$handled` rows to write.
-    var handled: Set<String> = []
-    var newHandled: [[Value]] = []
+    /// One award of a rule to a holder's account, for the event being handled.
+    struct Handled: Hashable {
+        var rule: String
+        var award: Int
+        var holder: String
+        var account: String
+    }
+    /// What the awards of rules credited for the event being handled
+    /// (emptied when the next event is stored).
+    var handled: Set<Handled> = []
 
     /// Ledger rows to write, numbered already.
     var newEntries: [[Value]] = []
@@ -85,7 +92,6 @@ public final class BookCache {
             newEntries = []
             changedBalances = [:]
             changedWindows = [:]
-            newHandled = []
         }
         if !newEntries.isEmpty { try store.insert(Books.ledger, rows: newEntries) }
         if !changedBalances.isEmpty {
@@ -93,14 +99,6 @@ public final class BookCache {
         }
         if !changedWindows.isEmpty {
             try store.put(Books.window, rows: changedWindows.keys.sorted().compactMap { changedWindows[$0] })
-        }
-        if !newHandled.isEmpty {
-            do throws(StoreError) {
-                try store.insert(Books.handled, rows: newHandled)
-            } catch {
-                throw StoreError("an event was handled a second time: \(error.message)",
-                                 hint: "an event removed from the store and emitted again under the same id is not handled again; give it a new id")
-            }
         }
     }
 
@@ -120,7 +118,6 @@ public final class BookCache {
         changedWindows = [:]
         windowGroups = []
         handled = []
-        newHandled = []
         newEntries = []
         nextEntryID = nil
         firstExpiry = nil

@@ -9,12 +9,13 @@ import CivicSyntax
 /// - `$ledger`: the append-only ledger, one row per entry.
 /// - `$balance`: each holder's balance per account (always the sum of its entries).
 /// - `$lot`: for accounts whose credits expire, what each credit still holds.
-/// - `$handled`: which rule has handled which event for which holder and
-///   account — its key makes handling an event twice impossible.
+/// An event is handled once because its row's key is unique in the store:
+/// its rules run only when the row is first stored, and a row the ledger
+/// refers to cannot be removed.
 /// - `$window`: what a rule has given in a calendar period, for caps and budgets.
 /// - `$enrolment`, `$stock`: programme enrolments and catalogue stock.
 public enum Books {
-    public static let ledger = "$ledger", balance = "$balance", lot = "$lot", handled = "$handled"
+    public static let ledger = "$ledger", balance = "$balance", lot = "$lot"
     public static let window = "$window", enrolment = "$enrolment", stock = "$stock", account = "$account"
 
     static func field(_ name: String, _ type: StoredType, key: Bool = false, generated: Bool = false,
@@ -41,7 +42,6 @@ public enum Books {
                 field("holder_key", .text, indexed: true), field("earned", .time), field("expires", .time, indexed: true),
                 field("remaining", .number),
             ]),
-            StoredEntity(name: handled, fields: [field("key", .text, key: true), field("entry", .number)]),
             // `holder` groups a holder's windows ("entity|key"; "" for budgets,
             // and for windows stored before there were groups).
             StoredEntity(name: window, fields: [
@@ -228,14 +228,19 @@ public struct Bookkeeper {
 
     // MARK: Events handled, caps and budgets
 
-    /// Marks that a rule handled an event for a holder's account; false if it
-    /// already had in this run. (An event's rules run only when its row is
-    /// first stored, so no earlier run can have handled it; the store's key on
-    /// `$handled` refuses the impossible all the same, when the run ends.)
-    func markHandled(_ key: String) -> Bool {
-        guard cache.handled.insert(key).inserted else { return false }
-        cache.newHandled.append([.text(key), .none])
-        return true
+    /// Marks that an award of a rule credited a holder's account for the event
+    /// being handled; false if it already had (an award in a loop).
+    func markHandled(_ key: BookCache.Handled) -> Bool {
+        cache.handled.insert(key).inserted
+    }
+
+    /// Whether the ledger has entries made for an event.
+    func hasEntries(eventType: String, eventID: String) throws(StoreError) -> Bool {
+        try cache.flush(store)
+        let query = StoreQuery(entity: Books.ledger,
+                               filter: .and(.compare(FieldPath(["event_id"]), .equal, .parameter(0)),
+                                            .compare(FieldPath(["event_type"]), .equal, .parameter(1))))
+        return try store.aggregate(.exists, query, [.text(eventID), .text(eventType)]) == .bool(true)
     }
 
     /// What a cap or budget window holds so far. `holder` is the window's

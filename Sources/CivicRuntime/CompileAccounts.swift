@@ -98,7 +98,7 @@ extension Compiler {
         let at = rule?.at ?? m.now
         try books(m, span) { (b: Bookkeeper) throws(StoreError) in
             if let rule {
-                let handled = "\(rule.name)|\(rule.eventType)|\(rule.eventID)|\(entity)|\(Books.keyText(key))|\(account.name)|#\(ordinal)"
+                let handled = BookCache.Handled(rule: rule.name, award: ordinal, holder: "\(entity)|\(Books.keyText(key))", account: account.name)
                 guard b.markHandled(handled) else { return }
             }
             var grant = requested

@@ -105,6 +105,19 @@ extension Compiler {
             if case .list(let list) = value { items = list } else { items = [value] }
             for item in items {
                 let (entity, key) = try Compiler.identity(item, targetSpan, "remove")
+                // The ledger refers to the events its entries were made for;
+                // keeping their rows is what keeps an event from being handled twice.
+                if m.rules.contains(where: { $0.event == entity }) {
+                    let handled: Bool
+                    let id = Books.keyText(key)
+                    do throws(StoreError) { handled = try m.bookkeeper.hasEntries(eventType: entity, eventID: id) } catch {
+                        throw Compiler.storeError(error, span)
+                    }
+                    if handled {
+                        throw RuntimeError("\(entity) \(key.literal()) cannot be removed: the ledger has entries for it", at: span,
+                                           hint: "an event that rules handled stays, so that it is never handled twice; mark it instead (update it)")
+                    }
+                }
                 do throws(StoreError) {
                     try m.store.delete(entity, key: key)
                     m.storedRows = []

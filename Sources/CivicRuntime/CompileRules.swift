@@ -106,12 +106,12 @@ extension Compiler {
             if given["id"] == nil || given["id"] == Value.none {
                 given["id"] = .text(try newEventID(event, m))
             }
-            if case .text(let id)? = given["id"], try m.store.contains(event, key: .text(id)) {
+            let row = try RowCheck.row(given, for: stored)
+            // The event's key is what makes handling it twice impossible.
+            guard try m.store.insertIfAbsent(event, row) else {
                 m.stats.eventsSkipped += 1
                 return false
             }
-            let row = try RowCheck.row(given, for: stored)
-            _ = try m.store.insert(event, row)
             // The record the rules see is the row as stored (RowCheck made it so).
             let shape: RecordShape
             if let known = m.eventShapes[event], known.entity == stored {
@@ -126,6 +126,7 @@ extension Compiler {
         }
         let id = record["id"]?.formatted(m.format) ?? ""
         m.stats.eventsHandled += 1
+        m.books.handled = []
         for rule in m.rules where rule.event == event {
             do throws(RuntimeError) {
                 try rule.apply(to: .record(record), id: id, at: at, m)

@@ -16,8 +16,9 @@ enum SQLiteDirect {
     /// SQLite copies bound texts (`SQLITE_TRANSIENT`, a macro Swift cannot import).
     nonisolated(unsafe) static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    /// Executes a statement that returns no rows.
-    static func execute(_ db: Database, _ sql: String, _ values: [DatabaseValue]) throws {
+    /// Executes a statement that returns no rows; says how many rows it changed.
+    @discardableResult
+    static func execute(_ db: Database, _ sql: String, _ values: [DatabaseValue]) throws -> Int {
         let statement = try db.cachedStatement(sql: sql)
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
@@ -25,6 +26,7 @@ enum SQLiteDirect {
         var code = sqlite3_step(s)
         while code == SQLITE_ROW { code = sqlite3_step(s) }
         guard code == SQLITE_DONE else { throw error(db, sql) }
+        return Int(sqlite3_changes(db.sqliteConnection))
     }
 
     /// Executes a query, giving each row's first `columns` columns to `each`.

@@ -38,6 +38,10 @@ struct SQLiteTable {
     let lookupSQL: String, existsSQL: String
     /// The hidden row number of the row with the key given as ?1.
     let locateSQL: String
+    /// An INSERT that does nothing when the key is stored.
+    let insertIfAbsentSQL: String
+    /// The fields that hold references (checked on every insert).
+    let referenceIndexes: [Int]
 
     init(_ entity: StoredEntity, in schema: StoreSchema) {
         self.entity = entity
@@ -54,6 +58,11 @@ struct SQLiteTable {
         let keyColumn = keyIndex.map { names[$0] } ?? SQLiteName.quote(SQLiteName.rowColumn)
         lookupSQL = "SELECT \(selectList) FROM \(table) AS t0 WHERE t0.\(keyColumn) = ?1"
         existsSQL = "SELECT 1 FROM \(table) WHERE \(keyColumn) = ?1 LIMIT 1"
+        insertIfAbsentSQL = insertSQL + " ON CONFLICT (\(keyColumn)) DO NOTHING"
+        referenceIndexes = entity.fields.indices.filter { i in
+            if case .reference = entity.fields[i].type { return true }
+            return false
+        }
         locateSQL = "SELECT \(SQLiteName.quote(SQLiteName.rowColumn)) FROM \(table) WHERE \(keyColumn) = ?1"
     }
 }

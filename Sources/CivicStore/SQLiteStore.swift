@@ -42,7 +42,14 @@ public final class SQLiteStore: Store {
     /// rollback then reads it again).
     var schemaChangedInTransaction = false
     /// The next generated key per entity, as read from `civic_sequence`.
-    var nextIDs: [String: Int] = [:]
+    var nextIDs: [String: Int] = [:] {
+        // Whenever these are forgotten (a rollback, a new schema), so are the rows located.
+        didSet { if nextIDs.isEmpty { located = [:] } }
+    }
+    /// Rows found by key in the open transaction (entity → stored key → row
+    /// number), so that a reference checked once is not looked up again.
+    /// Forgotten when a row is removed and when the transaction ends.
+    var located: [String: [DatabaseValue: Int64]] = [:]
     /// Set while `prepare` changes tables: if it fails, the schema is read again.
     var schemaInFlux = false
 
@@ -212,6 +219,8 @@ public final class SQLiteStore: Store {
         do {
             return try queue.inDatabase { db in
                 if !db.isInsideTransaction {
+                    // Others may change the file between transactions.
+                    self.located = [:]
                     if !self.marks.isEmpty {
                         // The transaction ended without us (SQLite rolls back on some I/O errors).
                         self.marks = []
@@ -269,7 +278,8 @@ public final class SQLiteStore: Store {
         }
     }
 
-    func exec(_ db: Database, _ sql: String, _ arguments: [DatabaseValue] = []) throws {
+    @discardableResult
+    func exec(_ db: Database, _ sql: String, _ arguments: [DatabaseValue] = []) throws -> Int {
         try SQLiteDirect.execute(db, sql, arguments)
     }
 
@@ -451,6 +461,7 @@ public final class SQLiteStore: Store {
     /// Makes the tables agree with the planned changes and records the new schema.
     func apply(_ db: Database, _ changes: [SchemaChange]) throws {
         schemaInFlux = true
+        located = [:]
         let newSchema = SchemaMigration.apply(changes, to: schema)
         var newTables: [String: SQLiteTable] = [:]
         for entity in newSchema.entities { newTables[entity.name] = SQLiteTable(entity, in: newSchema) }
@@ -628,8 +639,10 @@ public final class SQLiteStore: Store {
     /// matches keys: written the same), or nil.
     func locate(_ db: Database, _ t: SQLiteTable, _ key: Value) throws -> Int64? {
         guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+        if let r = located[t.entity.name]?[e] { return r }
         let found = try values(db, t.locateSQL, [e])
         guard case .int64(let r)? = found.first?.storage else { return nil }
+        if db.isInsideTransaction { located[t.entity.name, default: [:]][e] = r }
         return r
     }
 
@@ -662,6 +675,20 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool {
+        let t = try table(entity)
+        guard let k = t.keyIndex, k < values.count, !values[k].isNoneValue else {
+            throw StoreError("a row of \(entity) needs its key given")
+        }
+        return try write(atomic: t.entity.fields[k].isGenerated && t.entity.fields[k].type == .number) { db in
+            var next: Int?
+            var added = false
+            _ = try self.insertRow(db, t, values, next: &next, sql: t.insertIfAbsentSQL, added: &added)
+            if added, let next { try self.setNextID(db, entity, next) }
+            return added
+        }
+    }
+
     public func insert(_ entity: String, rows: [[Value]]) throws(StoreError) {
         if rows.isEmpty { return }
         let t = try table(entity)
@@ -689,6 +716,11 @@ public final class SQLiteStore: Store {
     /// Checks, encodes and inserts one row (a generated key that is none gets
     /// the next number); says in `next` what the sequence must move to.
     func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws -> Value {
+        var added = false
+        return try insertRow(db, t, values, next: &next, sql: sql, added: &added)
+    }
+
+    func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String?, added: inout Bool) throws -> Value {
         let entity = t.entity.name
         guard values.count == t.entity.fields.count, let k = t.keyIndex else {
             throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
@@ -705,12 +737,12 @@ public final class SQLiteStore: Store {
         for (i, field) in t.entity.fields.enumerated() {
             row[i] = try RowCheck.stored(row[i], for: field, of: entity)
         }
-        try self.checkReferences(db, row, Array(row.indices), t)
+        try self.checkReferences(db, row, t.referenceIndexes, t)
         var arguments: [DatabaseValue] = []
         arguments.reserveCapacity(row.count)
         for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
         do {
-            try self.exec(db, sql ?? t.insertSQL, arguments)
+            added = try self.exec(db, sql ?? t.insertSQL, arguments) > 0
         } catch let error as DatabaseError
                     where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
@@ -768,6 +800,7 @@ public final class SQLiteStore: Store {
                 }
             }
             try self.exec(db, "DELETE FROM \(t.table) WHERE \(row) = ?1", [r.databaseValue])
+            self.located = [:]
         }
     }
 

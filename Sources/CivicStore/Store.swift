@@ -44,6 +44,9 @@ public protocol Store: AnyObject {
     func row(_ entity: String, key: Value) throws(StoreError) -> Record?
     /// Whether a row with this key is stored.
     func contains(_ entity: String, key: Value) throws(StoreError) -> Bool
+    /// Adds a row (its key given) unless a row with its key is stored; false
+    /// if one was, and then nothing changes.
+    func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool
 
     /// Adds many rows at once (values in field order, as for `insert`): all
     /// of them or, on any error, none. A key given twice is an error.
@@ -75,6 +78,15 @@ extension Store {
 
     public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
         try row(entity, key: key) != nil
+    }
+
+    public func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool {
+        guard let k = try storedSchema().entity(entity)?.fields.firstIndex(where: \.isKey), k < values.count else {
+            throw StoreError("the store has no entity '\(entity)' with a key")
+        }
+        if try contains(entity, key: values[k]) { return false }
+        _ = try insert(entity, values)
+        return true
     }
 
     /// Row by row, inside a savepoint so that a failure keeps nothing.

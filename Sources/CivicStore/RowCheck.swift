@@ -55,7 +55,7 @@ public enum RowCheck {
 
     /// A text in its composed form (NFC), as every engine stores and compares it.
     public static func normalized(_ s: String) -> String {
-        s.unicodeScalars.allSatisfy(\.isASCII) ? s : s.precomposedStringWithCanonicalMapping
+        s.utf8.allSatisfy { $0 < 0x80 } ? s : s.precomposedStringWithCanonicalMapping
     }
 
     static func article(_ type: StoredType) -> String {

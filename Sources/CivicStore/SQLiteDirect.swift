@@ -50,7 +50,8 @@ enum SQLiteDirect {
     }
 
     static func bind(_ db: Database, _ s: OpaquePointer, _ values: [DatabaseValue], _ sql: String) throws {
-        sqlite3_clear_bindings(s)
+        // Every parameter is bound below; others keep nothing from a former use.
+        if Int(sqlite3_bind_parameter_count(s)) != values.count { sqlite3_clear_bindings(s) }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let code: Int32

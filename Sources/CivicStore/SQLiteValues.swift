@@ -161,7 +161,7 @@ indirect enum SQLiteCodec: Sendable {
     }
 
     static func timeText(_ t: CivicTime) -> String {
-        t.date.description + "T" + pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2)
+        t.textWithSeconds
     }
 
     static func durationText(_ d: CivicDuration) -> String {

@@ -163,6 +163,36 @@ enum Civil {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
+
+    /// "YYYY-MM-DD", then "THH:MM" for a time of day, then ":SS" if asked:
+    /// written digit by digit, since storing and comparing times does it often.
+    static func isoText(_ date: CivicDate, secondOfDay: Int?, seconds: Bool) -> String {
+        let (y, m, d) = date.components
+        guard (0...9999).contains(y) else {
+            var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+            if let s = secondOfDay {
+                text += "T" + pad(s / 3_600, 2) + ":" + pad(s % 3_600 / 60, 2)
+                if seconds { text += ":" + pad(s % 60, 2) }
+            }
+            return text
+        }
+        let count = secondOfDay == nil ? 10 : (seconds ? 19 : 16)
+        return String(unsafeUninitializedCapacity: count) { b in
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var v = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    b[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 0, 4); b[4] = 45; put(m, 5, 2); b[7] = 45; put(d, 8, 2)
+            if let s = secondOfDay {
+                b[10] = 84; put(s / 3_600, 11, 2); b[13] = 58; put(s % 3_600 / 60, 14, 2)
+                if seconds { b[16] = 58; put(s % 60, 17, 2) }
+            }
+            return count
+        }
+    }
 }
 
 // MARK: - CivicDate
@@ -226,8 +256,7 @@ public struct CivicDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (lhs: CivicDate, rhs: CivicDate) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
 
     public var description: String {
-        let c = components
-        return Civil.pad(c.year, 4) + "-" + Civil.pad(c.month, 2) + "-" + Civil.pad(c.day, 2)
+        Civil.isoText(self, secondOfDay: nil, seconds: false)
     }
 
     // MARK: Arithmetic
@@ -368,10 +397,12 @@ public struct CivicTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// "2026-11-28T09:30", with ":SS" only when the seconds are not zero.
     public var description: String {
-        let s = secondOfDay
-        var text = date.description + "T" + Civil.pad(s / 3_600, 2) + ":" + Civil.pad(s % 3_600 / 60, 2)
-        if s % 60 != 0 { text += ":" + Civil.pad(s % 60, 2) }
-        return text
+        Civil.isoText(date, secondOfDay: secondOfDay, seconds: secondOfDay % 60 != 0)
+    }
+
+    /// "2026-11-28T09:30:00": always with the seconds (the form the store keeps).
+    public var textWithSeconds: String {
+        Civil.isoText(date, secondOfDay: secondOfDay, seconds: true)
     }
 
     // MARK: Arithmetic

@@ -125,7 +125,6 @@ extension Store {
         }
         try releaseSavepoint(name)
     }
-    }
 
     /// The shape of an entity's rows, shared by every row read.
     public static func shape(of entity: StoredEntity) -> RecordShape {

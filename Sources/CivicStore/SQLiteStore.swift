@@ -104,6 +104,9 @@ public final class SQLiteStore: Store {
         let milliseconds = max(0, busyTimeoutMilliseconds)
         c.prepareDatabase { db in
             try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+            // A run is one long transaction over tables that grow large: keep
+            // up to 64 MiB of pages in memory rather than SQLite's 2 MiB.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             db.add(collation: SQLiteFunctions.textCollation)
             db.add(function: SQLiteFunctions.listEqual)
             db.add(function: SQLiteFunctions.durationOrder)

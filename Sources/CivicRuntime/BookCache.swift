@@ -42,8 +42,10 @@ public final class BookCache {
     /// (emptied when the next event is stored).
     var handled: Set<Handled> = []
 
-    /// Ledger rows to write, numbered already.
+    /// Ledger rows to write, numbered already; written a batch at a time so
+    /// that a run of a million events does not hold them all in memory.
     var newEntries: [[Value]] = []
+    static let entriesPerWrite = 10_000
     private var nextEntryID: Int?
 
     /// When the first lot that still holds credits expires: unknown (nil),
@@ -85,6 +87,14 @@ public final class BookCache {
 
     func forgetNextExpiry() { firstExpiry = nil }
 
+    /// Writes the new ledger entries (balances and windows stay in memory:
+    /// there is one of each per holder, however many entries).
+    func flushEntries(_ store: Store) throws(StoreError) {
+        guard !newEntries.isEmpty else { return }
+        try store.insert(Books.ledger, rows: newEntries)
+        newEntries = []
+    }
+
     /// Writes what the run changed so far to the store; what was read stays
     /// known (the store now agrees with it, and the run still holds the lock).
     public func flush(_ store: Store) throws(StoreError) {
@@ -93,7 +103,7 @@ public final class BookCache {
             changedBalances = [:]
             changedWindows = [:]
         }
-        if !newEntries.isEmpty { try store.insert(Books.ledger, rows: newEntries) }
+        try flushEntries(store)
         if !changedBalances.isEmpty {
             try store.put(Books.balance, rows: changedBalances.keys.sorted().compactMap { changedBalances[$0] })
         }

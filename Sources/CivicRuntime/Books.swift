@@ -118,6 +118,7 @@ public struct Bookkeeper {
             text(entry.reason), .text(entry.operatorName), number(entry.requested), text(entry.cutBy),
             entry.expires.map { .time($0) } ?? .none,
         ])
+        if cache.newEntries.count >= BookCache.entriesPerWrite { try cache.flushEntries(store) }
         let key = Books.balanceKey(entry.account, entry.holderEntity, entry.holderKey)
         let old = try balance(key, entry.account, entry.holderEntity)
         let new: Number

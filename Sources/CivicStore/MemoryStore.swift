@@ -132,6 +132,7 @@ public final class MemoryStore: Store {
         if case .number(let n) = row[k], let i = n.intValue, t.entity.fields[k].isGenerated {
             nextID = max(nextID, i + 1)
         }
+        for (i, field) in t.entity.fields.enumerated() { row[i] = try RowCheck.stored(row[i], for: field, of: entity) }
         try checkReferences(row, t.entity)
         let key = row[k].literal()
         if t.index[key] != nil {
@@ -159,7 +160,8 @@ public final class MemoryStore: Store {
         for (name, value) in changes {
             guard let i = t.entity.index(of: name) else { throw StoreError("\(entity) has no field '\(name)'") }
             if t.entity.fields[i].isKey { throw StoreError("the key '\(name)' of \(entity) cannot be changed") }
-            t.rows[r][i] = value
+            // As every engine does: a value must fit its field (and is stored normalized).
+            t.rows[r][i] = try RowCheck.stored(value, for: t.entity.fields[i], of: entity)
         }
         try checkReferences(t.rows[r], t.entity)
         tables[entity] = t

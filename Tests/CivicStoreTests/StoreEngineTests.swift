@@ -487,6 +487,10 @@ private enum Community {
         #expect(e.update("Resident", text("R2"), [("household", .reference(entity: "Household", key: text("H8")))])
                 == "field 'household': there is no Household with key \"H8\"")
         #expect(e.row("Resident", text("R2"))?["age"] == num("82"))
+        // A value that does not fit its field is refused by every engine.
+        #expect(e.update("Resident", text("R2"), [("household", text("H1"))])
+                == "field 'household': expected a Household, found a Text \"H1\"")
+        #expect(e.update("Resident", text("R2"), [("age", text("old"))]) == "field 'age': expected a Number, found a Text \"old\"")
         #expect(e.update("Resident", text("R2"), []) == nil)
         // Keys are found as MemoryStore finds them: written the same.
         #expect(e.row("Resident", num("2")) == nil)
@@ -529,6 +533,7 @@ private enum Community {
         #expect(many("worker", [(text("H2"), w("W3")), (text("H3"), w("W9"))]) == "field 'worker': there is no Worker with key \"W9\"")
         #expect(many("wroker", [(text("H2"), w("W3"))]) == "Household has no field 'wroker'")
         #expect(many("id", [(text("H2"), text("H7"))]) == "the key 'id' of Household cannot be changed")
+        #expect(many("worker", [(text("H2"), text("W3"))]) == "field 'worker': expected a Worker, found a Text \"W3\"")
         #expect(e.dump() == before)
         #expect(e.row("Household", text("H2"))?["worker"] == w("W1"))
 
@@ -544,6 +549,43 @@ private enum Community {
         wrong[900] = (key: text("M9999"), value: w("W3"))
         #expect(many("worker", wrong) == "there is no Household with key \"M9999\"")
         #expect(e.dump() == spreadOut)
+    }
+
+    /// Many rows at once (what the books write when a run ends), and a row
+    /// added only if its key is new (how an event is stored): the same rows
+    /// and errors on every engine, and all of a batch or none of it.
+    @Test func batchesAndRowsAddedOnce() throws {
+        let e = try Community.engines()
+        let w = { (k: String) in Value.reference(entity: "Worker", key: text(k)) }
+        func household(_ id: String, _ worker: String?, _ members: String) -> [Value] {
+            [text(id), worker.map(w) ?? .none, num(members), text("东区")]
+        }
+        #expect(e.transaction("insert rows", { try $0.insert("Household", rows: [household("B1", "W1", "2"), household("B2", nil, "3")]) }) == nil)
+        #expect(e.row("Household", text("B2"))?["members"] == num("3"))
+        let before = e.dump()
+        // A bad row anywhere in the batch keeps none of it.
+        #expect(e.transaction("insert rows, one bad", { try $0.insert("Household", rows: [household("B3", "W1", "1"), household("B4", "W9", "1")]) })
+                == "field 'worker': there is no Worker with key \"W9\"")
+        #expect(e.transaction("insert rows, a key twice", { try $0.insert("Household", rows: [household("B5", "W1", "1"), household("B5", "W1", "1")]) })
+                == "Household already has a row with id \"B5\"")
+        #expect(e.dump() == before)
+        // put: replaces rows whose key is stored, adds the others.
+        #expect(e.transaction("put rows", { try $0.put("Household", rows: [household("B1", "W2", "7"), household("B6", nil, "1")]) }) == nil)
+        #expect(e.row("Household", text("B1"))?["members"] == num("7"))
+        #expect(e.row("Household", text("B1"))?["worker"] == w("W2"))
+        #expect(e.row("Household", text("B6"))?["members"] == num("1"))
+        #expect(e.transaction("put rows, one bad", { try $0.put("Household", rows: [household("B1", "W3", "8"), [text("B7"), w("W1"), text("x"), text("东区")]]) })
+                == "field 'members': expected a Number, found a Text \"x\"")
+        #expect(e.row("Household", text("B1"))?["members"] == num("7"))
+        // insertIfAbsent: once.
+        let first = e.check("insert if absent", { try $0.insertIfAbsent("Household", household("B8", "W1", "4")) }, { "\($0)" })
+        #expect((try? first.get()) == true)
+        let second = e.check("insert if absent again", { try $0.insertIfAbsent("Household", household("B8", "W3", "9")) }, { "\($0)" })
+        #expect((try? second.get()) == false)
+        #expect(e.row("Household", text("B8"))?["members"] == num("4"))
+        let known = e.check("contains", { try ($0.contains("Household", key: text("B8")), $0.contains("Household", key: text("B9"))) }, { "\($0)" })
+        #expect((try? known.get()).map { [$0.0, $0.1] } == [true, false])
+        e.dump()
     }
 
     /// MemoryStore lets a row be removed while another row of the same

@@ -92,21 +92,48 @@ extension Compiler {
         }
     }
 
-    /// Stores and handles one event; false when its id was handled before.
+    /// Stores and handles one event given by field name; false when its id was handled before.
     @discardableResult
     static func emit(_ event: String, _ given: [String: Value], _ m: Machine, _ span: Span) throws(RuntimeError) -> Bool {
-        var given = given
         let stored = try storedEntity(m, event, span)
-        if given["at"] == nil || given["at"] == Value.none { given["at"] = .time(m.now) }
-        guard case .time(let at)? = given["at"] else {
-            throw RuntimeError("an event's 'at' must be a Time, found \(given["at"]?.typeNameWithArticle ?? "none")", at: span)
+        let row: [Value]
+        do throws(StoreError) { row = try RowCheck.row(given, for: stored) } catch { throw storeError(error, span) }
+        return try handle(event, row, stored, m, span)
+    }
+
+    /// Emits an event read from a file (values in the event's field order).
+    public static func emitEvent(_ event: String, _ values: [Value], on m: Machine, at span: Span = .unknown) throws(RuntimeError) -> Bool {
+        let stored = try storedEntity(m, event, span)
+        var row: [Value] = []
+        row.reserveCapacity(stored.fields.count)
+        do throws(StoreError) {
+            for (i, field) in stored.fields.enumerated() {
+                let v = i < values.count ? values[i] : (field.defaultValue ?? .none)
+                row.append(try RowCheck.stored(v, for: field, of: event))
+            }
+        } catch {
+            throw storeError(error, span)
+        }
+        return try handle(event, row, stored, m, span)
+    }
+
+    /// Stores an event's row (values checked, in field order: an `at` or `id`
+    /// that is none is filled in) and applies every rule on its type, in the
+    /// order written; false when its id was handled before.
+    static func handle(_ event: String, _ values: [Value], _ stored: StoredEntity, _ m: Machine, _ span: Span) throws(RuntimeError) -> Bool {
+        var row = values
+        if let a = stored.index(of: "at"), a < row.count {
+            if case .none = row[a] { row[a] = .time(m.now) }
+        }
+        guard let a = stored.index(of: "at"), a < row.count, case .time(let at) = row[a] else {
+            let found = stored.index(of: "at").flatMap { $0 < row.count ? row[$0] : nil } ?? .none
+            throw RuntimeError("an event's 'at' must be a Time, found \(found.typeNameWithArticle)", at: span)
         }
         let record: Record
         do throws(StoreError) {
-            if given["id"] == nil || given["id"] == Value.none {
-                given["id"] = .text(try newEventID(event, m))
+            if let k = stored.index(of: "id"), k < row.count, case .none = row[k] {
+                row[k] = .text(try newEventID(event, m))
             }
-            let row = try RowCheck.row(given, for: stored)
             // The event's key is what makes handling it twice impossible.
             guard try m.store.insertIfAbsent(event, row) else {
                 m.stats.eventsSkipped += 1
@@ -137,14 +164,6 @@ extension Compiler {
             }
         }
         return true
-    }
-
-    /// Emits an event read from a file (values in the event's field order).
-    public static func emitEvent(_ event: String, _ values: [Value], on m: Machine, at span: Span = .unknown) throws(RuntimeError) -> Bool {
-        let stored = try storedEntity(m, event, span)
-        var given: [String: Value] = [:]
-        for (field, value) in zip(stored.fields, values) { given[field.name] = value }
-        return try emit(event, given, m, span)
     }
 
     /// A new id for an event that was emitted without one: `HazardReport-7`.

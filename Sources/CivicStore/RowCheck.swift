@@ -55,7 +55,9 @@ public enum RowCheck {
 
     /// A text in its composed form (NFC), as every engine stores and compares it.
     public static func normalized(_ s: String) -> String {
-        s.utf8.allSatisfy { $0 < 0x80 } ? s : s.precomposedStringWithCanonicalMapping
+        let ascii = s.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0x80 } }
+            ?? s.unicodeScalars.allSatisfy(\.isASCII)
+        return ascii ? s : s.precomposedStringWithCanonicalMapping
     }
 
     static func article(_ type: StoredType) -> String {

@@ -19,8 +19,14 @@ enum SQLiteDirect {
     /// Executes a statement that returns no rows; says how many rows it changed.
     @discardableResult
     static func execute(_ db: Database, _ sql: String, _ values: [DatabaseValue]) throws -> Int {
-        let statement = try db.cachedStatement(sql: sql)
+        try execute(db, try db.cachedStatement(sql: sql), values)
+    }
+
+    /// Executes a prepared statement that returns no rows (a batch prepares it once).
+    @discardableResult
+    static func execute(_ db: Database, _ statement: Statement, _ values: [DatabaseValue]) throws -> Int {
         let s = statement.sqliteStatement
+        let sql = statement.sql
         defer { sqlite3_reset(s) }
         try bind(db, s, values, sql)
         var code = sqlite3_step(s)

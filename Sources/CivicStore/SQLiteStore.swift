@@ -697,7 +697,9 @@ public final class SQLiteStore: Store {
         let t = try table(entity)
         try write(atomic: true) { db in
             var next: Int?
-            for row in rows { _ = try self.insertRow(db, t, row, next: &next) }
+            var added = false
+            let statement = try db.cachedStatement(sql: t.insertSQL)
+            for row in rows { _ = try self.insertRow(db, t, row, next: &next, sql: nil, added: &added, statement: statement) }
             if let next { try self.setNextID(db, entity, next) }
         }
     }
@@ -711,7 +713,9 @@ public final class SQLiteStore: Store {
         let sql = t.insertSQL + " ON CONFLICT (\(t.columns[k])) DO \(update)"
         try write(atomic: true) { db in
             var next: Int?
-            for row in rows { _ = try self.insertRow(db, t, row, next: &next, sql: sql) }
+            var added = false
+            let statement = try db.cachedStatement(sql: sql)
+            for row in rows { _ = try self.insertRow(db, t, row, next: &next, sql: nil, added: &added, statement: statement) }
             if let next { try self.setNextID(db, entity, next) }
         }
     }
@@ -723,7 +727,8 @@ public final class SQLiteStore: Store {
         return try insertRow(db, t, values, next: &next, sql: sql, added: &added)
     }
 
-    func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String?, added: inout Bool) throws -> Value {
+    func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String?, added: inout Bool,
+                   statement: Statement? = nil) throws -> Value {
         let entity = t.entity.name
         guard values.count == t.entity.fields.count, let k = t.keyIndex else {
             throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
@@ -745,7 +750,11 @@ public final class SQLiteStore: Store {
         arguments.reserveCapacity(row.count)
         for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
         do {
-            added = try self.exec(db, sql ?? t.insertSQL, arguments) > 0
+            if let statement {
+                added = try SQLiteDirect.execute(db, statement, arguments) > 0
+            } else {
+                added = try self.exec(db, sql ?? t.insertSQL, arguments) > 0
+            }
         } catch let error as DatabaseError
                     where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",

@@ -26,12 +26,12 @@ enum SQLiteDirect {
     @discardableResult
     static func execute(_ db: Database, _ statement: Statement, _ values: [DatabaseValue]) throws -> Int {
         let s = statement.sqliteStatement
-        let sql = statement.sql
         defer { sqlite3_reset(s) }
-        try bind(db, s, values, sql)
+        // (GRDB's `statement.sql` trims the text each time: asked only for an error.)
+        try bind(db, s, values, statement)
         var code = sqlite3_step(s)
         while code == SQLITE_ROW { code = sqlite3_step(s) }
-        guard code == SQLITE_DONE else { throw error(db, sql) }
+        guard code == SQLITE_DONE else { throw error(db, statement.sql) }
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
@@ -41,7 +41,7 @@ enum SQLiteDirect {
         let statement = try db.cachedStatement(sql: sql)
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
-        try bind(db, s, values, sql)
+        try bind(db, s, values, statement)
         let count = min(columns, Int(sqlite3_column_count(s)))
         var row: [DatabaseValue] = []
         row.reserveCapacity(count)
@@ -55,7 +55,7 @@ enum SQLiteDirect {
         }
     }
 
-    static func bind(_ db: Database, _ s: OpaquePointer, _ values: [DatabaseValue], _ sql: String) throws {
+    static func bind(_ db: Database, _ s: OpaquePointer, _ values: [DatabaseValue], _ statement: Statement) throws {
         // Every parameter is bound below; others keep nothing from a former use.
         if Int(sqlite3_bind_parameter_count(s)) != values.count { sqlite3_clear_bindings(s) }
         for (i, value) in values.enumerated() {
@@ -82,7 +82,7 @@ enum SQLiteDirect {
                     sqlite3_bind_blob(s, index, bytes.baseAddress, Int32(bytes.count), transient)
                 }
             }
-            guard code == SQLITE_OK else { throw error(db, sql) }
+            guard code == SQLITE_OK else { throw error(db, statement.sql) }
         }
     }
 

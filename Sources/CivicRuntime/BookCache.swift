@@ -24,7 +24,23 @@ public final class BookCache {
     /// `balances` is 0.
     var wholeAccounts: Set<String> = []
 
-    /// Cap and budget totals read or moved in this run, by window key.
+    /// One cap's calendar period for one holder: what a rule gave to the
+    /// holder's account in it is the sum of the rule's awards in the ledger.
+    struct CapWindow: Hashable {
+        var rule: String
+        var account: String
+        /// "entity|key".
+        var holder: String
+        var period: CalendarPeriod
+        var start: CivicTime
+    }
+    /// Cap totals, from the ledger entries read and the awards of this run.
+    var capTotals: [CapWindow: Number] = [:]
+    /// Per holder, the earliest time from which its awards are in `capTotals`.
+    var capHorizons: [String: CivicTime] = [:]
+
+    /// Budget totals (for all holders together, kept as `$window` rows)
+    /// read or moved in this run, by window key.
     var windows: [String: Number] = [:]
     /// Rows of `$window` to write, by key.
     var changedWindows: [String: [Value]] = [:]
@@ -56,18 +72,26 @@ public final class BookCache {
 
     /// The number the next ledger entry gets.
     func nextEntry(_ store: Store) throws(StoreError) -> Int {
-        let id: Int
-        if let n = nextEntryID {
-            id = n
-        } else if case .number(let most) = try store.aggregate(.max(FieldPath(["id"])), StoreQuery(entity: Books.ledger), []),
-                  let i = most.intValue {
-            id = i + 1
-        } else {
-            id = 1
-        }
+        _ = try firstEntryOfRun(store)   // where the ledger ends, read once
+        let id = nextEntryID ?? 1
         nextEntryID = id + 1
         return id
     }
+
+    /// The number of the first entry this run makes: entries below it were
+    /// in the store when the run began.
+    func firstEntryOfRun(_ store: Store) throws(StoreError) -> Int {
+        if let first = firstEntryID { return first }
+        var id = 1
+        if case .number(let most) = try store.aggregate(.max(FieldPath(["id"])), StoreQuery(entity: Books.ledger), []),
+           let i = most.intValue {
+            id = i + 1
+        }
+        firstEntryID = id
+        nextEntryID = id
+        return id
+    }
+    private var firstEntryID: Int?
 
     /// When the first lot still holding credits expires (nil: there is none).
     func nextExpiry(_ store: Store) throws(StoreError) -> CivicTime?? {
@@ -130,6 +154,9 @@ public final class BookCache {
         handled = []
         newEntries = []
         nextEntryID = nil
+        firstEntryID = nil
+        capTotals = [:]
+        capHorizons = [:]
         firstExpiry = nil
     }
 }

@@ -12,7 +12,8 @@ import CivicSyntax
 /// An event is handled once because its row's key is unique in the store:
 /// its rules run only when the row is first stored, and a row the ledger
 /// refers to cannot be removed.
-/// - `$window`: what a rule has given in a calendar period, for caps and budgets.
+/// - `$window`: what a rule has given everyone in a calendar period, for
+///   budgets (caps are worked out from the holder's awards in the ledger).
 /// - `$enrolment`, `$stock`: programme enrolments and catalogue stock.
 public enum Books {
     public static let ledger = "$ledger", balance = "$balance", lot = "$lot"
@@ -244,8 +245,46 @@ public struct Bookkeeper {
         return try store.aggregate(.exists, query, [.text(eventID), .text(eventType)]) == .bool(true)
     }
 
-    /// What a cap or budget window holds so far. `holder` is the window's
-    /// group: "entity|key" for a cap, "" for a budget.
+    /// What a rule has given a holder's account in a cap's calendar period:
+    /// the sum of its awards in the ledger.
+    func capTotal(_ w: BookCache.CapWindow, entity: String, key: String) throws(StoreError) -> Number {
+        try readAwards(holder: w.holder, entity: entity, key: key, from: w.start)
+        return cache.capTotals[w] ?? .zero
+    }
+
+    /// Reads the holder's awards from `from` on (those of earlier runs: this
+    /// run's are added as they are made) into every calendar period they fall in.
+    func readAwards(holder: String, entity: String, key: String, from start: CivicTime) throws(StoreError) {
+        let known = cache.capHorizons[holder]
+        if let known, known <= start { return }
+        let first = try cache.firstEntryOfRun(store)
+        var filter: StorePredicate = .and(.and(.compare(FieldPath(["holder_key"]), .equal, .parameter(0)),
+                                               .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))),
+                                          .and(.and(.compare(FieldPath(["at"]), .greaterEqual, .parameter(2)),
+                                                    .compare(FieldPath(["id"]), .less, .parameter(3))),
+                                               .compare(FieldPath(["kind"]), .equal, .parameter(4))))
+        var parameters: [Value] = [.text(key), .text(entity), .time(start), .number(Number(first)), .text(LedgerEntry.Kind.award.rawValue)]
+        if let known {
+            filter = .and(filter, .compare(FieldPath(["at"]), .less, .parameter(5)))
+            parameters.append(.time(known))
+        }
+        for row in try store.fetch(StoreQuery(entity: Books.ledger, filter: filter), parameters) {
+            guard case .text(let rule)? = row["rule"], case .text(let account)? = row["account"],
+                  case .number(let amount)? = row["amount"], case .time(let at)? = row["at"] else { continue }
+            for period in CalendarPeriod.allCases {
+                addToCap(BookCache.CapWindow(rule: rule, account: account, holder: holder, period: period, start: at.startOf(period)), amount)
+            }
+        }
+        cache.capHorizons[holder] = start
+    }
+
+    func addToCap(_ w: BookCache.CapWindow, _ amount: Number) {
+        let old = cache.capTotals[w] ?? .zero
+        cache.capTotals[w] = (try? old.adding(amount)) ?? old
+    }
+
+    /// What a budget window holds so far. `holder` is the window's group:
+    /// "" for a budget (and for windows stored before there were groups).
     func windowTotal(_ key: String, holder: String) throws(StoreError) -> Number {
         if let n = cache.windows[key] { return n }
         try readWindows("")

@@ -111,14 +111,16 @@ extension Compiler {
                 }
             }
             var windows: [(key: String, holder: String)] = []
+            var caps: [BookCache.CapWindow] = []
             if let rule {
-                let holder = "\(entity)|\(Books.keyText(key))"
+                let keyText = Books.keyText(key)
+                let holder = "\(entity)|\(keyText)"
                 for cap in rule.caps {
-                    let start = at.startOf(cap.period)
-                    let w = "cap|\(rule.name)|\(account.name)|\(holder)|\(cap.period.rawValue)|\(start)"
-                    let used = try b.windowTotal(w, holder: holder)
+                    let w = BookCache.CapWindow(rule: rule.name, account: account.name, holder: holder,
+                                                period: cap.period, start: at.startOf(cap.period))
+                    let used = try b.capTotal(w, entity: entity, key: keyText)
                     cut(to: (try? cap.amount.subtracting(used)) ?? .zero, "cap \(cap.amount) per \(cap.period.rawValue)")
-                    windows.append((w, holder))
+                    caps.append(w)
                 }
                 for budget in rule.budgets {
                     let start = at.startOf(budget.period)
@@ -132,6 +134,7 @@ extension Compiler {
                 let balance = try b.balance(account.name, entity, key)
                 cut(to: (try? most.subtracting(balance)) ?? .zero, "at most \(most)")
             }
+            for w in caps where grant > .zero { b.addToCap(w, grant) }
             for w in windows where grant > .zero { try b.addToWindow(w.key, holder: w.holder, grant) }
             m.stats.awarded[account.name] = (try? (m.stats.awarded[account.name] ?? .zero).adding(grant)) ?? grant
             if cutBy != nil { m.stats.cuts += 1 }

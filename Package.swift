@@ -21,15 +21,18 @@ let package = Package(
                                                  .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore"]),
         .target(name: "Civic", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CivicRuntime"]),
+        // GNU readline (libreadline-dev), for the line editing of `civic repl`.
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .executableTarget(
             name: "CivicCLI",
-            dependencies: ["Civic", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Civic", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "CivicSyntaxTests", dependencies: ["CivicSyntax"]),
         .testTarget(name: "CivicCheckTests", dependencies: ["CivicCheck"]),
         .testTarget(name: "CivicStoreTests", dependencies: ["CivicStore"]),
         .testTarget(name: "CivicRuntimeTests", dependencies: ["CivicRuntime", "CivicCheck", "CivicStore"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Civic"]),
+        .testTarget(name: "CivicTests", dependencies: ["Civic"]),
         .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
     ]
 )

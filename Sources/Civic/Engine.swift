@@ -75,6 +75,12 @@ public final class Engine: @unchecked Sendable {
     let checker: Checker
     var machine: Machine?
     var nextExprID = 0
+    /// For a session: changes the programs of a run after they are read and
+    /// before they are checked (the REPL shows the value of a bare expression so).
+    var rewrite: (([SourceProgram]) -> [SourceProgram])?
+    /// The folder that `use` and `load` read from in source text that is not a
+    /// file (the REPL's inputs); nil refuses them there.
+    public var folderForText: String?
 
     /// An engine over a store (in memory unless given), writing output through `output`.
     public init(options: RunOptions = RunOptions(), store: Store = MemoryStore(),
@@ -120,7 +126,7 @@ public final class Engine: @unchecked Sendable {
             let programs: [SourceProgram]
             switch load(file) {
             case .failure(let list): return RunResult(diagnostics: list.diagnostics)
-            case .success(let p): programs = p
+            case .success(let p): programs = rewrite?(p) ?? p
             }
             let checked: CheckedProgram
             switch checker.check(programs) {
@@ -237,7 +243,7 @@ public final class Engine: @unchecked Sendable {
 
     /// The folder of a file given by path (nil for text with no file).
     func folder(of file: SourceFile) -> String? {
-        guard FileManager.default.fileExists(atPath: file.name) else { return nil }
+        guard FileManager.default.fileExists(atPath: file.name) else { return folderForText }
         return URL(fileURLWithPath: file.name).deletingLastPathComponent().path
     }
 

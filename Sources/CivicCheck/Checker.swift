@@ -20,6 +20,10 @@ public final class Checker {
     var slots: [Span: VarRef] = [:]
     var frameSizes: [Span: Int] = [:]
     var diagnostics: [Diagnostic] = []
+    /// For a session (the REPL): a later file may declare again what an earlier
+    /// one declared (a variable, function, entity, event or account), and the
+    /// new declaration holds from then on. Off, that is an error, as in one file.
+    public var redeclaresAcrossFiles = false
 
     // Where the walk is.
     var scope: Scope
@@ -57,6 +61,7 @@ public final class Checker {
     public func check(_ files: [SourceProgram]) -> Result<CheckedProgram, DiagnosticList> {
         let saved = snapshot()
         diagnostics = []
+        if redeclaresAcrossFiles { forgetRedeclared(files) }
         for file in files { declare(file.statements) }
         for file in files { checkBlock(file.statements, newScope: false) }
         if !diagnostics.isEmpty {

@@ -1,0 +1,66 @@
+import CivicStore
+
+/// A store as a session sees it: everything goes to the real store, inside
+/// one transaction that the session opens, keeps and ends (`commit` or
+/// `rollback` from the session's owner). What the engine calls a run's
+/// transaction becomes a savepoint in it, so a failed input rolls back to
+/// where it started and the inputs before it stay.
+final class SessionStore: Store {
+    let base: Store
+    /// The savepoint of the input being run.
+    static let inputMark = "repl_input"
+
+    init(_ base: Store) { self.base = base }
+
+    var description: String { base.description }
+
+    // MARK: The session's own transaction
+
+    /// Opens the session's transaction (after a commit or rollback too).
+    func beginSession() throws(StoreError) { try base.begin() }
+
+    /// Keeps what the inputs so far did, and opens a new transaction.
+    func commitSession() throws(StoreError) {
+        try base.commit()
+        try base.begin()
+    }
+
+    /// Drops what the inputs since the last commit did, and opens a new transaction.
+    func rollbackSession() throws(StoreError) {
+        base.rollback()
+        try base.begin()
+    }
+
+    /// Ends the session: keeps or drops what is not committed yet.
+    func endSession(keep: Bool) throws(StoreError) {
+        if keep { try base.commit() } else { base.rollback() }
+    }
+
+    // MARK: A run's transaction: a savepoint of the session's
+
+    func begin() throws(StoreError) { try base.savepoint(SessionStore.inputMark) }
+    func commit() throws(StoreError) { try base.releaseSavepoint(SessionStore.inputMark) }
+    func rollback() {
+        try? base.rollback(toSavepoint: SessionStore.inputMark)
+        try? base.releaseSavepoint(SessionStore.inputMark)
+    }
+
+    // MARK: Everything else goes to the store as it is
+
+    func storedSchema() throws(StoreError) -> StoreSchema { try base.storedSchema() }
+    func prepare(_ schema: StoreSchema) throws(StoreError) { try base.prepare(schema) }
+    func savepoint(_ name: String) throws(StoreError) { try base.savepoint(name) }
+    func releaseSavepoint(_ name: String) throws(StoreError) { try base.releaseSavepoint(name) }
+    func rollback(toSavepoint name: String) throws(StoreError) { try base.rollback(toSavepoint: name) }
+    func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value { try base.insert(entity, values) }
+    func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {
+        try base.update(entity, key: key, changes)
+    }
+    func delete(_ entity: String, key: Value) throws(StoreError) { try base.delete(entity, key: key) }
+    func row(_ entity: String, key: Value) throws(StoreError) -> Record? { try base.row(entity, key: key) }
+    func fetch(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> [Record] { try base.fetch(query, parameters) }
+    func aggregate(_ aggregate: StoreAggregate, _ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> Value {
+        try base.aggregate(aggregate, query, parameters)
+    }
+    func dump() throws(StoreError) -> String { try base.dump() }
+}

@@ -8,7 +8,9 @@ extension Engine {
     /// every balance equals the sum of its ledger entries; every entry has a
     /// balance; no balance is below its account's floor or above `at most`;
     /// for accounts whose credits expire, the lots hold exactly the balance;
-    /// every holder in the ledger exists; no stock is negative.
+    /// every holder in the ledger exists; every event the ledger names is
+    /// stored (an event is never half applied, nor handled twice); every
+    /// budget's total equals its rule's awards in the period; no stock is negative.
     public func verify() -> [String] {
         var problems: [String] = []
         do throws(StoreError) {
@@ -16,7 +18,17 @@ extension Engine {
             guard schema.entity(Books.ledger) != nil else { return [] }
             var sums: [String: Number] = [:]
             var holders: [String: (entity: String, key: String)] = [:]
+            var events: Set<[String]> = []
+            var awarded: [String: Number] = [:]
             for row in try store.fetch(StoreQuery(entity: Books.ledger), []) {
+                if case .text(let type)? = row["event_type"], case .text(let id)? = row["event_id"] { events.insert([type, id]) }
+                if case .text(LedgerEntry.Kind.award.rawValue)? = row["kind"], case .text(let rule)? = row["rule"],
+                   case .text(let account)? = row["account"], case .time(let at)? = row["at"], case .number(let amount)? = row["amount"] {
+                    for period in CalendarPeriod.allCases {
+                        let k = "budget|\(rule)|\(account)|\(period.rawValue)|\(at.startOf(period))"
+                        awarded[k] = (try? (awarded[k] ?? .zero).adding(amount)) ?? amount
+                    }
+                }
                 guard case .text(let account)? = row["account"], case .text(let entity)? = row["holder_entity"],
                       case .text(let key)? = row["holder_key"], case .number(let amount)? = row["amount"] else {
                     problems.append("a ledger entry is incomplete: \(row.values.map { $0.literal() }.joined(separator: ", "))")
@@ -70,6 +82,19 @@ extension Engine {
                 let key: Value = keyField.type == .number ? (Number(literal: holder.key).map { .number($0) } ?? .text(holder.key)) : .text(holder.key)
                 if try store.row(holder.entity, key: key) == nil {
                     problems.append("\(k): the ledger names \(holder.entity) \(holder.key), which does not exist")
+                }
+            }
+            for event in events.sorted(by: { $0.lexicographicallyPrecedes($1) }) where event.count == 2 {
+                guard schema.entity(event[0]) != nil, try store.contains(event[0], key: .text(event[1])) else {
+                    problems.append("the ledger has entries for \(event[0]) \(event[1]), which is not stored")
+                    continue
+                }
+            }
+            if schema.entity(Books.window) != nil {
+                for row in try store.fetch(StoreQuery(entity: Books.window), []) {
+                    guard case .text(let k)? = row["key"], k.hasPrefix("budget|"), case .number(let total)? = row["total"] else { continue }
+                    let sum = awarded[k] ?? .zero
+                    if sum != total { problems.append("the budget window \(k) holds \(total), but its rule's awards add up to \(sum)") }
                 }
             }
             for row in try store.fetch(StoreQuery(entity: Books.stock), []) {

@@ -95,4 +95,29 @@ private func run(_ body: String, on store: Store) -> [String] {
                 """, on: store) == ["12"], "\(name)")
         }
     }
+
+    /// A budget's total is kept as a row; `civic verify` checks it against
+    /// the rule's awards in the period.
+    @Test func verifyChecksBudgetsAgainstTheLedger() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-budget-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("budget.sqlite").path)
+        let budget = """
+            rule "drill" on Report r {
+              award 3 points to r.reporter
+              budget 5 per month
+            }
+            let li = add Resident { id: "R1", name: "李四" }
+            emit Report { id: "E1", reporter: li, severity: 1, at: 2026-11-02T09:00 }
+            emit Report { id: "E2", reporter: li, severity: 1, at: 2026-11-03T09:00 }
+            print li.points
+            """
+        #expect(run(budget, on: store) == ["13"])   // "report" 4 + 4, "drill" 3 + 2 (the budget's 5)
+        #expect(Engine(store: store).verify() == [])
+        try store.begin()
+        try store.update("$window", key: .text("budget|drill|points|month|2026-11-01T00:00"), [("total", .number(Number(4)))])
+        try store.commit()
+        #expect(Engine(store: store).verify() == ["the budget window budget|drill|points|month|2026-11-01T00:00 holds 4, but its rule's awards add up to 5"])
+    }
 }

@@ -220,6 +220,20 @@ private func dump(_ file: StoreFile) throws -> String {
         #expect(problems.contains { $0.contains("credits|Resident|R1") && $0.contains("8") })
     }
 
+    /// The ledger's entries for an event keep the event: one missing (removed
+    /// behind Civic's back) is reported.
+    @Test func verifyFindsEntriesForAnEventThatIsGone() throws {
+        let file = try StoreFile()
+        try ok(file, "2025-01-01T09:00", "add Resident { id: \"R1\", name: \"张三\", age: 68 }\n")
+        try ok(file, "2025-01-10T18:00", "emit Service { id: \"S1\", volunteer: zhang, hours: 5, service: \"陪老人就医\", at: 2025-01-10T15:00 }\n")
+        let store = try SQLiteStore(path: file.path)
+        #expect(Engine(store: store).verify() == [])
+        try store.begin()
+        try store.delete("Service", key: .text("S1"))
+        try store.commit()
+        #expect(Engine(store: store).verify().contains("the ledger has entries for Service S1, which is not stored"))
+    }
+
     /// Credits given away keep the expiry they were earned with: a transfer is
     /// not an earning, so it cannot make credits last longer.
     @Test func transferredCreditsKeepTheirExpiry() throws {

@@ -216,7 +216,12 @@ struct SQLiteQueryBuilder {
     mutating func equality(_ column: String, _ codec: SQLiteCodec, _ value: DatabaseValue) -> String {
         switch codec.comparison {
         case .integer, .plainText: return "\(column) = \(bind(value))"
-        case .collatedText: return "\(column) COLLATE civic_text = \(bind(value))"
+        case .collatedText:
+            // Texts are stored composed (NFC), and texts the language calls
+            // equal compose alike: comparing the composed bytes means the same
+            // as the collation, and lets SQLite use an index on the column.
+            guard case .string(let text) = value.storage else { return "\(column) COLLATE civic_text = \(bind(value))" }
+            return "\(column) = \(bind(RowCheck.normalized(text).databaseValue))"
         case .list: return "civic_list_eq(\(column), \(bind(value)))"
         }
     }

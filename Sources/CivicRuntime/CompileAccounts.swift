@@ -115,6 +115,10 @@ extension Compiler {
             if let rule {
                 let keyText = Books.keyText(key)
                 let holder = "\(entity)|\(keyText)"
+                // The holder's awards from the earliest period any cap asks for, read at once.
+                if let earliest = rule.caps.map({ at.startOf($0.period) }).min() {
+                    try b.readAwards(holder: holder, entity: entity, key: keyText, from: earliest)
+                }
                 for cap in rule.caps {
                     let w = BookCache.CapWindow(rule: rule.name, account: account.name, holder: holder,
                                                 period: cap.period, start: at.startOf(cap.period))

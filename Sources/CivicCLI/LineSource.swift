@@ -20,8 +20,6 @@ protocol LineSource: AnyObject {
     func remember(_ input: String)
     /// Where Tab finds its candidates.
     var completer: Completer? { get set }
-    /// An input starts or stops running (Ctrl-C means something else meanwhile).
-    func running(_ isRunning: Bool)
 }
 
 /// Lines read from standard input when it is not a terminal: no prompts, no
@@ -36,5 +34,4 @@ final class PipedLines: LineSource {
     }
 
     func remember(_ input: String) {}
-    func running(_ isRunning: Bool) {}
 }

@@ -11,8 +11,9 @@ import Foundation
 
 /// Set by the SIGINT handler while a line is read.
 nonisolated(unsafe) private var interruptFlag: sig_atomic_t = 0
-/// Whether an input is running (Ctrl-C then warns, and a second one stops civic).
-nonisolated(unsafe) private var inputRunning: sig_atomic_t = 0
+/// Whether a line is being read. Otherwise an input runs (or is about to):
+/// Ctrl-C then warns, and a second one stops civic.
+nonisolated(unsafe) private var reading: sig_atomic_t = 0
 nonisolated(unsafe) private var interruptsWhileRunning: sig_atomic_t = 0
 /// Written by the SIGINT handler, made before any signal can come.
 nonisolated(unsafe) private var runningNote: [UInt8] = []
@@ -25,14 +26,14 @@ nonisolated(unsafe) private var pendingMatches: [String] = []
 nonisolated(unsafe) private var matchIndex = 0
 
 private func onInterrupt(_ signal: Int32) {
-    if inputRunning != 0 {
+    if reading != 0 {
+        interruptFlag = 1
+    } else {
         interruptsWhileRunning += 1
         if interruptsWhileRunning >= 2 { _exit(130) }
         runningNote.withUnsafeBufferPointer { buffer in
             _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count)
         }
-    } else {
-        interruptFlag = 1
     }
 }
 
@@ -117,6 +118,9 @@ final class ReadlineEditor: LineSource {
 
     func readLine(prompt: String) -> LineRead {
         interruptFlag = 0
+        interruptsWhileRunning = 0
+        reading = 1
+        defer { reading = 0 }
         lineDone = false
         receivedLine = nil
         rl_callback_handler_install(prompt, onLine)
@@ -159,8 +163,4 @@ final class ReadlineEditor: LineSource {
         _ = write_history(historyPath)
     }
 
-    func running(_ isRunning: Bool) {
-        interruptsWhileRunning = 0
-        inputRunning = isRunning ? 1 : 0
-    }
 }

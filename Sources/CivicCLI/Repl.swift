@@ -85,11 +85,9 @@ final class Repl {
         runInput { session.run(text) }
     }
 
-    /// Runs an input (Ctrl-C means "stop civic" meanwhile), then shows its errors and time.
+    /// Runs an input (Ctrl-C twice meanwhile stops civic), then shows its errors and time.
     func runInput(_ body: () -> InputResult) {
-        editor.running(true)
         let result = body()
-        editor.running(false)
         if !result.succeeded {
             anyFailed = true
             printError(session.render(result.diagnostics, color: color))

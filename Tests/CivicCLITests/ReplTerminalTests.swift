@@ -7,13 +7,29 @@ import Testing
 extension TmuxTerminal {
     /// Types an input line, waits for the next prompt, and gives back what the input wrote.
     func answer(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        // Ready: the cursor waits at an empty prompt, and what came before is all shown.
+        try waitForLine(["civic>", "   ..>"], sourceLocation: sourceLocation)
         let prompts = try count("civic> ")
         try enter(line)
         let shown = try waitFor("civic> ", count: prompts + 1, sourceLocation: sourceLocation)
-        guard let echo = shown.range(of: "civic> " + line, options: .backwards) else { return "" }
+        let echoes = ["civic> ", "   ..> "].compactMap { shown.range(of: $0 + line, options: .backwards) }
+        guard let echo = echoes.max(by: { $0.lowerBound < $1.lowerBound }) else { return "" }
         let after = shown[echo.upperBound...]
         let upToPrompt = after.range(of: "civic> ").map { after[..<$0.lowerBound] } ?? after
         return upToPrompt.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Presses Enter on what is typed (Tab may have made it), waits for the next
+    /// prompt, and gives back what the input wrote.
+    func answerTyped(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let prompts = try count("civic> ")
+        try press("Enter")
+        let shown = try waitFor("civic> ", count: prompts + 1, sourceLocation: sourceLocation)
+        let parts = shown.components(separatedBy: "civic> ")
+        guard parts.count >= 2 else { return "" }
+        let input = parts[parts.count - 2]
+        let firstLineEnd = input.firstIndex(of: "\n") ?? input.endIndex
+        return input[firstLineEnd...].trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
@@ -82,6 +98,7 @@ extension TmuxTerminal {
         try t.waitFor("civic> ", count: prompts + 1)
         #expect(try t.answer("zhang.points") == "8")
         #expect(try t.answer(":rules").contains("\"home visits\" on Visit"))
+        #expect(try t.answer(":explain zhang.points").contains("home visits"))
 
         // Leaving normally keeps the changes, and says so.
         try t.enter(":quit")
@@ -144,6 +161,50 @@ extension TmuxTerminal {
         #expect(try t.answer(":nonsense").contains("unknown command ':nonsense'"))
         try t.enter(":q")
         #expect(try t.waitForExit() == 0)
+    }
+
+    @Test func tabCompletesCommandsFieldsAndNamesInQuotes() throws {
+        let scratch = try ReplScratch()
+        let t = try TmuxTerminal(["repl"], in: scratch.url, home: scratch.home)
+        try t.waitFor("civic> ")
+        #expect(try t.answer("entity Resident { key id: Text, name: Text, age: Number }") == "")
+        #expect(try t.answer("programme \"Fire drill\" { capacity 5 }") == "")
+        try t.type(":sch")
+        try t.press("Tab")
+        try t.waitForLine("civic> :schema")
+        #expect(try t.answerTyped().contains("entity Resident"))
+        try t.type(":help prog")
+        try t.press("Tab")
+        try t.waitForLine("civic> :help programme")
+        try t.press("C-u")
+        #expect(try t.answer("let zhang = add Resident { id: \"R1\", name: \"张三\", age: 40 }") == "")
+        try t.type("zhang.na")
+        try t.press("Tab")
+        try t.waitForLine("civic> zhang.name")
+        #expect(try t.answerTyped() == "张三")
+        try t.waitForLine("civic>")
+        try t.type("enrol zh")
+        try t.press("Tab")
+        try t.type("in \"Fi")
+        try t.press("Tab")
+        try t.waitForLine("civic> enrol zhang in \"Fire drill\"")
+        #expect(try t.answerTyped() == "")
+        #expect(try t.answer("count Resident where name == \"张三\"") == "1")
+        try t.enter(":quit")
+        #expect(try t.waitForExit() == 0)
+    }
+
+    @Test func ctrlCWhileAnInputRunsWarnsThenStopsCivic() throws {
+        let scratch = try ReplScratch()
+        let t = try TmuxTerminal(["repl"], in: scratch.url, home: scratch.home)
+        try t.waitFor("civic> ")
+        try t.enter("while true { }")
+        // Once readline has taken the line, the cursor is on an empty line below it.
+        try t.waitForLine("")
+        try t.press("C-c")
+        try t.waitFor("still running: press Ctrl-C again to stop civic")
+        try t.press("C-c")
+        #expect(try t.waitForExit() == 130)
     }
 
     @Test func historySurvivesARestart() throws {

@@ -117,15 +117,21 @@ final class TmuxTerminal {
 
     /// Waits until the line the cursor is on reads `text` (after trailing blanks are dropped).
     func waitForLine(_ text: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try waitForLine([text], seconds: seconds, sourceLocation: sourceLocation)
+    }
+
+    /// Waits until the line the cursor is on reads one of `texts` (after trailing blanks are dropped).
+    func waitForLine(_ texts: [String], seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let deadline = Date().addingTimeInterval(seconds)
         var line = ""
         while Date() < deadline {
             line = try currentLine()
-            if line.trimmingSuffixBlanks() == text { return }
+            if texts.contains(line.trimmingSuffixBlanks()) { return }
             usleep(20_000)
         }
-        Issue.record("the cursor's line reads \(line.debugDescription), not \(text.debugDescription)", sourceLocation: sourceLocation)
-        throw Timeout(description: "waiting for the line \(text)")
+        Issue.record("the cursor's line reads \(line.debugDescription), not \(texts.map(\.debugDescription).joined(separator: " or "))",
+                     sourceLocation: sourceLocation)
+        throw Timeout(description: "waiting for the line \(texts)")
     }
 
     /// How many times the screen shows `text` now.

@@ -43,8 +43,8 @@ public enum Books {
                 field("holder_key", .text, indexed: true), field("earned", .time), field("expires", .time, indexed: true),
                 field("remaining", .number),
             ]),
-            // `holder` groups a holder's windows ("entity|key"; "" for budgets,
-            // and for windows stored before there were groups).
+            // `holder` is "" for a budget; stores written before caps came from
+            // the ledger also hold cap windows, with their holder ("entity|key").
             StoredEntity(name: window, fields: [
                 field("key", .text, key: true), field("total", .number),
                 field("holder", .text, indexed: true, default: .text("")),
@@ -283,32 +283,32 @@ public struct Bookkeeper {
         cache.capTotals[w] = (try? old.adding(amount)) ?? old
     }
 
-    /// What a budget window holds so far. `holder` is the window's group:
-    /// "" for a budget (and for windows stored before there were groups).
-    func windowTotal(_ key: String, holder: String) throws(StoreError) -> Number {
+    /// What a budget's window holds so far (all holders together).
+    func budgetTotal(_ key: String) throws(StoreError) -> Number {
         if let n = cache.windows[key] { return n }
-        try readWindows("")
-        try readWindows(holder)
+        try readBudgets()
         return cache.windows[key] ?? .zero
     }
 
-    /// Reads a group's windows at once: a holder's, on the first award to it in a run.
-    func readWindows(_ holder: String) throws(StoreError) {
-        guard !cache.windowGroups.contains(holder) else { return }
+    /// Reads the budget windows at once, the first time a run needs one.
+    /// (Their `holder` is "": rows with a holder are cap windows of stores
+    /// written before caps came from the ledger, and are not read.)
+    func readBudgets() throws(StoreError) {
+        guard !cache.budgetsRead else { return }
         let query = StoreQuery(entity: Books.window, filter: .compare(FieldPath(["holder"]), .equal, .parameter(0)))
-        for row in try store.fetch(query, [.text(holder)]) {
+        for row in try store.fetch(query, [.text("")]) {
             guard case .text(let k)? = row["key"], case .number(let n)? = row["total"] else { continue }
             if cache.windows[k] == nil { cache.windows[k] = n }
         }
-        cache.windowGroups.insert(holder)
+        cache.budgetsRead = true
     }
 
-    func addToWindow(_ key: String, holder: String, _ amount: Number) throws(StoreError) {
-        let old = try windowTotal(key, holder: holder)
+    func addToBudget(_ key: String, _ amount: Number) throws(StoreError) {
+        let old = try budgetTotal(key)
         let new: Number
-        do { new = try old.adding(amount) } catch { throw StoreError("a cap's total is too large") }
+        do { new = try old.adding(amount) } catch { throw StoreError("a budget's total is too large") }
         cache.windows[key] = new
-        cache.changedWindows[key] = [.text(key), .number(new), .text(holder)]
+        cache.changedWindows[key] = [.text(key), .number(new), .text("")]
     }
 
     // MARK: Programmes and stock

@@ -110,7 +110,7 @@ extension Compiler {
                     cutBy = why
                 }
             }
-            var windows: [(key: String, holder: String)] = []
+            var budgets: [String] = []
             var caps: [BookCache.CapWindow] = []
             if let rule {
                 let keyText = Books.keyText(key)
@@ -129,9 +129,9 @@ extension Compiler {
                 for budget in rule.budgets {
                     let start = at.startOf(budget.period)
                     let w = "budget|\(rule.name)|\(account.name)|\(budget.period.rawValue)|\(start)"
-                    let used = try b.windowTotal(w, holder: "")
+                    let used = try b.budgetTotal(w)
                     cut(to: (try? budget.amount.subtracting(used)) ?? .zero, "budget \(budget.amount) per \(budget.period.rawValue)")
-                    windows.append((w, ""))
+                    budgets.append(w)
                 }
             }
             if let most = account.atMost {
@@ -139,7 +139,7 @@ extension Compiler {
                 cut(to: (try? most.subtracting(balance)) ?? .zero, "at most \(most)")
             }
             for w in caps where grant > .zero { b.addToCap(w, grant) }
-            for w in windows where grant > .zero { try b.addToWindow(w.key, holder: w.holder, grant) }
+            for w in budgets where grant > .zero { try b.addToBudget(w, grant) }
             m.stats.awarded[account.name] = (try? (m.stats.awarded[account.name] ?? .zero).adding(grant)) ?? grant
             if cutBy != nil { m.stats.cuts += 1 }
             let expires: CivicTime? = account.expireAfter.flatMap { try? at.adding($0) }

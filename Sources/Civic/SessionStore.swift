@@ -45,7 +45,8 @@ final class SessionStore: Store {
         try? base.releaseSavepoint(SessionStore.inputMark)
     }
 
-    // MARK: Everything else goes to the store as it is
+    // MARK: Everything else goes to the store as it is (each requirement of
+    // `Store`, so that the engines' own fast ways are used)
 
     func storedSchema() throws(StoreError) -> StoreSchema { try base.storedSchema() }
     func prepare(_ schema: StoreSchema) throws(StoreError) { try base.prepare(schema) }
@@ -56,8 +57,15 @@ final class SessionStore: Store {
     func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {
         try base.update(entity, key: key, changes)
     }
+    func update(_ entity: String, field: String, _ changes: [(key: Value, value: Value)]) throws(StoreError) {
+        try base.update(entity, field: field, changes)
+    }
     func delete(_ entity: String, key: Value) throws(StoreError) { try base.delete(entity, key: key) }
     func row(_ entity: String, key: Value) throws(StoreError) -> Record? { try base.row(entity, key: key) }
+    func contains(_ entity: String, key: Value) throws(StoreError) -> Bool { try base.contains(entity, key: key) }
+    func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool { try base.insertIfAbsent(entity, values) }
+    func insert(_ entity: String, rows: [[Value]]) throws(StoreError) { try base.insert(entity, rows: rows) }
+    func put(_ entity: String, rows: [[Value]]) throws(StoreError) { try base.put(entity, rows: rows) }
     func fetch(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> [Record] { try base.fetch(query, parameters) }
     func aggregate(_ aggregate: StoreAggregate, _ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> Value {
         try base.aggregate(aggregate, query, parameters)

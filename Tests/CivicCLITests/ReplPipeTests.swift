@@ -104,6 +104,26 @@ import Testing
         #expect(ran.stderr.contains(":explain zhang.points"))
     }
 
+    @Test func resetAndTimeWhenPiped() throws {
+        let scratch = try ReplScratch()
+        try scratch.write("schema.civic", "entity Resident { key id: Text }\nlet loaded = true\n")
+        let ran = try civicPiped(["repl", "--db", "store.sqlite", "schema.civic"], input: """
+            let x = 1
+            add Resident { id: "R1" }
+            :reset
+            loaded
+            count Resident
+            :time
+            x
+
+            """, in: scratch)
+        #expect(ran.status == 1, "x is forgotten")
+        #expect(ran.stdout.hasSuffix("id     R1\ntrue\n0\n"), "the added row is shown, then the reset session")
+        #expect(ran.stderr.contains("Started afresh"))
+        #expect(ran.stderr.contains("unknown name 'x'"))
+        #expect(ran.stderr.contains("time: "))
+    }
+
     @Test func aMissingFileIsBadUsage() throws {
         let scratch = try ReplScratch()
         let ran = try civicPiped(["repl", "missing.civic"], input: "", in: scratch)

@@ -203,6 +203,23 @@ event Visit { visitor: Resident, hours: Number }
         #expect(fails(s, out, "count Resident").contains("Resident"))
     }
 
+    @Test func resetForgetsEverythingAndDropsWhatIsNotCommitted() throws {
+        let store = MemoryStore()
+        let (s, out) = makeSession(store)
+        ok(s, out, residentSchema)
+        ok(s, out, "add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
+        _ = s.commit()
+        ok(s, out, "add Resident { id: \"R2\", name: \"李四\", age: 40, building: \"B1\" }")
+        ok(s, out, "let x = 1")
+        ok(s, out, "rule \"visits\" on Visit v { award 1 points to v.visitor }")
+        let names = try s.reset().get()
+        #expect(names.contains("Resident") && names.contains("points of Resident"))
+        #expect(s.rules.isEmpty)
+        #expect(fails(s, out, "x").contains("unknown name 'x'"))
+        // The store's declarations are known again; the uncommitted row is gone.
+        #expect(ok(s, out, "count Resident") == ["1"])
+    }
+
     @Test func aSessionOnAStoreKnowsItsEntitiesEventsAndAccounts() throws {
         try withStore { path in
             let setup = Engine(store: try SQLiteStore(path: path), lines: { _ in })

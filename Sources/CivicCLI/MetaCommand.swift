@@ -60,8 +60,23 @@ enum MetaCommand: String, CaseIterable {
         Commands:
         \(commands.joined(separator: "\n"))
 
-        Topics (:help TOPIC): \(HelpTopic.all.map(\.name).joined(separator: " "))
-        and every built-in function (:help round).
+        Topics (:help TOPIC), and every built-in function (:help round):
+        \(wrapped(HelpTopic.all.map(\.name), width: 90))
         """
+    }
+
+    /// Words in lines of at most `width` characters, indented by two spaces.
+    static func wrapped(_ words: [String], width: Int) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in words {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append("  " + line)
+                line = ""
+            }
+            line += line.isEmpty ? word : " " + word
+        }
+        if !line.isEmpty { lines.append("  " + line) }
+        return lines.joined(separator: "\n")
     }
 }

@@ -23,13 +23,50 @@ final class TmuxTerminal {
         try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path),
                      "no civic binary at \(civicBinary.path): run 'swift build' first, or set CIVIC_BINARY", sourceLocation: sourceLocation)
         let command = ([civicBinary.path] + arguments).map(TmuxTerminal.quoted).joined(separator: " ")
-        // The pane stays after civic ends, showing its exit status.
+        // The pane stays after civic ends (remain-on-exit), showing its exit status.
         let script = "cd \(TmuxTerminal.quoted(folder.path)) && env HOME=\(TmuxTerminal.quoted(home.path)) LANG=C.UTF-8 LC_ALL=C.UTF-8 "
-            + "NO_COLOR=1 TERM=xterm-256color \(command); echo \"[civic exited with $?]\"; sleep 600"
-        // The tmux server this starts keeps the files it inherits open, among them the one by
-        // which Foundation sees its child end: it is started through bash (which, unlike dash, closes descriptors above 9), closing them.
+            + "NO_COLOR=1 TERM=xterm-256color \(command); echo \"[civic exited with $?]\""
+        try startServer(["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
+                         "new-session", "-d", "-x", "120", "-y", "50", script])
+    }
+
+    /// Starts the tmux server. It lives on after the test's process hands it
+    /// over, so it must take nothing of the test's with it: not the signals the
+    /// test's threads block (tmux, and civic in it, would never see Ctrl-C or
+    /// be stopped), nor open files (among them the one by which Foundation sees
+    /// a child end). So it is spawned by hand, with no signal blocked, through
+    /// bash, which closes every descriptor above 2 (dash cannot close those above 9).
+    func startServer(_ arguments: [String]) throws {
         let closeAndStart = "for f in /proc/$$/fd/*; do n=${f##*/}; if [ \"$n\" -gt 2 ]; then eval \"exec $n>&-\"; fi; done 2>/dev/null; exec \"$0\" \"$@\""
-        try run(["new-session", "-d", "-x", "120", "-y", "50", script], output: false, through: closeAndStart)
+        let argv = ["/bin/bash", "-c", closeAndStart, tmux, "-L", socket, "-f", "/dev/null"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "TMUX")
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var files = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&files)
+        defer { posix_spawn_file_actions_destroy(&files) }
+        for fd in Int32(0)...2 {
+            posix_spawn_file_actions_addopen(&files, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/bin/bash", &files, &attributes, cArguments, cEnvironment)
+        guard spawned == 0 else { throw Timeout(description: "tmux could not be started (error \(spawned))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     deinit {
@@ -42,15 +79,10 @@ final class TmuxTerminal {
 
     /// Runs tmux on this terminal's server; gives back what it printed.
     @discardableResult
-    func run(_ arguments: [String], output: Bool = true, through shell: String? = nil) throws -> String {
+    func run(_ arguments: [String], output: Bool = true) throws -> String {
         let process = Process()
-        if let shell {
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", shell, tmux, "-L", socket, "-f", "/dev/null"] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: tmux)
-            process.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
-        }
+        process.executableURL = URL(fileURLWithPath: tmux)
+        process.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "TMUX")
         process.environment = env

@@ -102,6 +102,7 @@ extension Compiler {
     }
 
     /// Emits an event read from a file (values in the event's field order).
+    @discardableResult
     public static func emitEvent(_ event: String, _ values: [Value], on m: Machine, at span: Span = .unknown) throws(RuntimeError) -> Bool {
         let stored = try storedEntity(m, event, span)
         var row: [Value] = []

@@ -335,12 +335,4 @@ public struct RuleSummary: Sendable, Equatable {
     public var name: String
     public var event: String
     public var source: String
-
-}
-
-extension SessionStore {
-    /// Drops what is not committed, whatever state the store is in.
-    func endSessionQuietly() {
-        base.rollback()
-    }
 }

@@ -36,6 +36,11 @@ final class SessionStore: Store {
         if keep { try base.commit() } else { base.rollback() }
     }
 
+    /// Drops what is not committed, whatever state the store is in.
+    func endSessionQuietly() {
+        base.rollback()
+    }
+
     // MARK: A run's transaction: a savepoint of the session's
 
     func begin() throws(StoreError) { try base.savepoint(SessionStore.inputMark) }

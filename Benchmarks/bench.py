@@ -82,12 +82,19 @@ def normalize(text):
     return lines
 
 
+def generated(path, label, cmd):
+    """Runs a data generator once: the file is kept for later runs."""
+    if not os.path.exists(path):
+        if label:
+            print(f"making {label}...", flush=True)
+        sh(cmd)
+    return path
+
+
 def queries_setup(rows):
     os.makedirs(DATA, exist_ok=True)
     csv = os.path.join(DATA, f"residents-{rows}.csv")
-    if not os.path.exists(csv):
-        print(f"making {rows} rows...", flush=True)
-        sh([sys.executable, os.path.join(BENCH, "queries", "generate.py"), str(rows), csv])
+    generated(csv, f"{rows} rows", [sys.executable, os.path.join(BENCH, "queries", "generate.py"), str(rows), csv])
     civic_db = os.path.join(DATA, f"civic-{rows}.sqlite")
     if not os.path.exists(civic_db):
         print("importing into Civic's store...", flush=True)
@@ -117,13 +124,9 @@ def rules_setup(residents, events):
     folder = os.path.join(BENCH, "rules")
     generate = os.path.join(folder, "generate.py")
     residents_csv = os.path.join(DATA, f"rules-residents-{residents}.csv")
-    if not os.path.exists(residents_csv):
-        print(f"making {residents} residents...", flush=True)
-        sh([sys.executable, generate, "residents", str(residents), residents_csv])
+    generated(residents_csv, f"{residents} residents", [sys.executable, generate, "residents", str(residents), residents_csv])
     events_csv = os.path.join(DATA, f"rules-events-{residents}-{events}.csv")
-    if not os.path.exists(events_csv):
-        print(f"making {events} events...", flush=True)
-        sh([sys.executable, generate, "events", str(events), str(residents), events_csv])
+    generated(events_csv, f"{events} events", [sys.executable, generate, "events", str(events), str(residents), events_csv])
     # Civic: residents imported, then the script run once without events, so
     # that the store already has the event table, the books and the account.
     civic_db = os.path.join(DATA, f"rules-civic-{residents}.sqlite")
@@ -212,17 +215,13 @@ def assign_setup(households, workers):
     generate = os.path.join(folder, "generate.py")
     schema = os.path.join(folder, "schema.civic")
     base = os.path.join(DATA, f"assign-households-{households}.csv")
-    if not os.path.exists(base):
-        print(f"making {households} households...", flush=True)
-        sh([sys.executable, generate, "households", str(households), base])
+    generated(base, f"{households} households", [sys.executable, generate, "households", str(households), base])
     workers_csv = os.path.join(DATA, f"assign-workers-{workers}.csv")
-    if not os.path.exists(workers_csv):
-        sh([sys.executable, generate, "workers", str(workers), workers_csv])
+    generated(workers_csv, None, [sys.executable, generate, "workers", str(workers), workers_csv])
     more = {}
     for kind in ["join", "build"]:
         more[kind] = os.path.join(DATA, f"assign-{kind}-{households}.csv")
-        if not os.path.exists(more[kind]):
-            sh([sys.executable, generate, kind, str(max(1, households // 100)), base, more[kind]])
+        generated(more[kind], None, [sys.executable, generate, kind, str(max(1, households // 100)), base, more[kind]])
     fresh = os.path.join(DATA, f"assign-fresh-{households}-{workers}.sqlite")
     if not os.path.exists(fresh):
         print("importing into Civic's store...", flush=True)

@@ -40,16 +40,17 @@ private func run(_ body: String, on store: Store) -> [String] {
 }
 
 @Suite struct CapsAcrossRuns {
-    static func stores() throws -> [(String, Store, URL?)] {
+    /// Runs `body` on a new MemoryStore and on a new SQLite file (removed afterwards).
+    static func onEveryStore(_ body: (String, Store) throws -> Void) throws {
+        try body("memory", MemoryStore())
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-caps-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return [("memory", MemoryStore(), nil),
-                ("sqlite", try SQLiteStore(path: folder.appendingPathComponent("caps.sqlite").path), folder)]
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try body("sqlite", try SQLiteStore(path: folder.appendingPathComponent("caps.sqlite").path))
     }
 
     @Test func capsHoldAcrossRunsAndForOlderEvents() throws {
-        for (name, store, folder) in try Self.stores() {
-            defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
+        try Self.onEveryStore { name, store in
             // Run 1: Monday 2 November: 4 + 4 + 2 (the week's cap of 10).
             #expect(run("""
                 let li = add Resident { id: "R1", name: "李四" }
@@ -83,8 +84,7 @@ private func run(_ body: String, on store: Store) -> [String] {
     /// Within one run, a later event older than the ones before it still
     /// counts what was given in its own periods.
     @Test func anOlderEventInTheSameRunSeesItsPeriods() throws {
-        for (name, store, folder) in try Self.stores() {
-            defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
+        try Self.onEveryStore { name, store in
             #expect(run("""
                 let li = add Resident { id: "R1", name: "李四" }
                 emit Report { id: "A", reporter: li, severity: 1, at: 2026-11-20T09:00 }

@@ -12,6 +12,11 @@ extension Engine {
     /// stored (an event is never half applied, nor handled twice); every
     /// budget's total equals its rule's awards in the period; no stock is negative.
     public func verify() -> [String] {
+        Engine.verify(store)
+    }
+
+    /// Checks the invariants of a store's books (see `verify()`).
+    public static func verify(_ store: Store) -> [String] {
         var problems: [String] = []
         do throws(StoreError) {
             let schema = try store.storedSchema()

@@ -242,6 +242,22 @@ extension Checker {
         }
     }
 
+    /// Each test of a file has a name of its own: a failure names one test,
+    /// and `civic test --filter` picks tests by name.
+    func checkTestNames(_ statements: [Stmt]) {
+        var seen: [String: Span] = [:]
+        for statement in statements {
+            guard case .test(let name, _) = statement.kind, case .text(let segments) = name.kind,
+                  segments.count == 1, case .literal(let text) = segments[0] else { continue }
+            if let first = seen[text] {
+                error("there is already a test named \"\(text)\" (line \(line(of: first)))", at: name.span,
+                      hint: "give each test a name of its own")
+            } else {
+                seen[text] = name.span
+            }
+        }
+    }
+
     func requireTopLevel(_ statement: Stmt, _ what: String) {
         if frame != nil || scope !== globals {
             error("\(what) must be at the top level of a file, not inside a block", at: statement.span)

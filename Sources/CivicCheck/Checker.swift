@@ -64,6 +64,7 @@ public final class Checker {
         if redeclaresAcrossFiles { forgetRedeclared(files) }
         for file in files { declare(file.statements) }
         for file in files { checkBlock(file.statements, newScope: false) }
+        for file in files { checkTestNames(file.statements) }
         if !diagnostics.isEmpty {
             let found = diagnostics.sorted { ($0.span.file, $0.span.start) < ($1.span.file, $1.span.start) }
             restore(saved)

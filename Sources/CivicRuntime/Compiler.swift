@@ -70,26 +70,32 @@ public struct Compiler {
     }
 
     /// Compiles the given statements (by default, every file of the program)
-    /// with every function of the program.
-    public static func compile(_ program: CheckedProgram, statements: [Stmt]? = nil,
+    /// with every function of the program. `running`, when given, is the part
+    /// of them that runs (the declarations of all take effect).
+    public static func compile(_ program: CheckedProgram, statements: [Stmt]? = nil, running: [Stmt]? = nil,
                                pushdown: Bool = true, sources: SourceMap? = nil) -> Result<CompiledProgram, DiagnosticList> {
-        var compiler = Compiler(program: program)
-        compiler.pushdown = pushdown
-        compiler.sourceMap = sources
-        for (i, f) in program.functions.enumerated() {
-            compiler.functions[i].body = compiler.block(f.body)
-        }
-        let all = statements ?? program.files.flatMap(\.statements)
-        let main = compiler.block(all)
-        let rules = compiler.rules(all)
-        let programmes = compiler.programmes(all)
-        let splits = compiler.splits(all)
-        let escalations = compiler.escalations(all)
+        var compiler = Compiler(program: program, pushdown: pushdown, sources: sources)
+        let compiled = compiler.program(statements ?? program.files.flatMap(\.statements), running: running)
         if !compiler.diagnostics.isEmpty {
             return .failure(DiagnosticList(compiler.diagnostics))
         }
-        return .success(CompiledProgram(main: main, globalCount: program.globalCount, rules: rules, programmes: programmes, splits: splits,
-                                        escalations: escalations))
+        return .success(compiled)
+    }
+
+    init(program: CheckedProgram, pushdown: Bool, sources: SourceMap?) {
+        self.init(program: program)
+        self.pushdown = pushdown
+        self.sourceMap = sources
+    }
+
+    /// Compiles every function, then the statements and what they declare.
+    mutating func program(_ all: [Stmt], running: [Stmt]?) -> CompiledProgram {
+        for (i, f) in program.functions.enumerated() {
+            functions[i].body = block(f.body)
+        }
+        let main = block(running ?? all)
+        return CompiledProgram(main: main, globalCount: program.globalCount, rules: rules(all), programmes: programmes(all),
+                               splits: splits(all), escalations: escalations(all))
     }
 
     mutating func unsupported(_ what: String, _ span: Span, hint: String? = nil) {
@@ -197,7 +203,7 @@ public struct Compiler {
         case .expect(let condition):
             return expectation(condition)
         case .entity, .event, .account, .rule, .programme, .split, .escalate, .test, .cap, .budget:
-            // Declarations take effect through the checked program; tests run under `civic test`.
+            // Declarations take effect through the checked program; tests run under `civic test` (CompileTests).
             return nil
         case .use:
             // The files a script uses are read, checked and run before it (see Engine).
@@ -226,8 +232,10 @@ public struct Compiler {
             return catalogue(account, items, s.span)
         case .assignment(let entity, let worker, let condition, let options):
             return assign(entity, worker, condition, options, s.span)
-        case .clock, .advance:
-            unsupported("setting the clock outside a test", s.span); return nil
+        case .clock(let time):
+            return setClock(time, s.span)
+        case .advance(let duration):
+            return advanceClock(duration, s.span)
         case .explain(let inner):
             return explain(inner, s.span)
         }
@@ -297,24 +305,52 @@ public struct Compiler {
     }
 
     /// `expect COND`: stops the run with both sides' values when it does not hold.
+    /// `expect CONDITION`: when the condition is false, says what was found
+    /// and what was expected ("zhang.points is 20, expected 21"). In a test
+    /// the failure is recorded and the test goes on; in a script the run stops.
     mutating func expectation(_ condition: Expr) -> Exec {
         let span = condition.span
-        if case .binary(let op, let left, let right) = condition.kind,
-           [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op) {
+        let source = { [sourceMap] (e: Expr) in sourceMap?.file(e.span.file)?.text(of: e.span) ?? "the condition" }
+        if case .binary(let op, let left, let right) = condition.kind, let wanted = Compiler.expectedWording(op) {
             let l = expr(left), r = expr(right)
             let test = expr(condition)
+            let leftText = source(left)
             return { m throws(RuntimeError) in
                 guard case .bool(let ok) = try test(m) else { return .normal }
                 if ok { return .normal }
                 let lv = try l(m), rv = try r(m)
-                throw RuntimeError("expectation failed: the left side is \(lv.literal(m.format)), the right side is \(rv.literal(m.format))",
-                                   at: span)
+                try Compiler.failExpectation("\(leftText) is \(lv.literal(m.format)), expected \(wanted)\(rv.literal(m.format))", span, m)
+                return .normal
             }
         }
         let test = boolean(condition, "what 'expect' checks")
+        let text = source(condition)
         return { m throws(RuntimeError) in
             if try test(m) { return .normal }
-            throw RuntimeError("expectation failed", at: span)
+            try Compiler.failExpectation("\(text) is false, expected true", span, m)
+            return .normal
+        }
+    }
+
+    /// How a failed comparison names what it expected, before the right side's value.
+    static func expectedWording(_ op: BinaryOperator) -> String? {
+        switch op {
+        case .equal: return ""
+        case .notEqual: return "anything but "
+        case .less: return "less than "
+        case .lessEqual: return "at most "
+        case .greater: return "more than "
+        case .greaterEqual: return "at least "
+        default: return nil
+        }
+    }
+
+    /// Records a failed `expect` in a test, or stops a script's run with it.
+    static func failExpectation(_ message: String, _ span: Span, _ m: Machine) throws(RuntimeError) {
+        if m.expectationFailures != nil {
+            m.expectationFailures?.append(ExpectationFailure(message: message, span: span))
+        } else {
+            throw RuntimeError("expectation failed: \(message)", at: span)
         }
     }
 }

@@ -51,6 +51,9 @@ public final class Machine {
     /// Rows known to be stored in this run ("entity|key"), so that an award
     /// does not look its holder up again; forgotten when any row is removed.
     var storedRows: Set<String> = []
+    /// The failed `expect`s of the test being run (nil outside a test: there
+    /// a failed `expect` stops the run).
+    public var expectationFailures: [ExpectationFailure]?
     /// One shape per event type, for the records of emitted events.
     var eventShapes: [String: (entity: StoredEntity, shape: RecordShape)] = [:]
 

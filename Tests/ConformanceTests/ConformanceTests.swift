@@ -48,7 +48,8 @@ struct Conformance {
     /// scripts under `store/` also on SQLite, and on SQLite with every query
     /// done by the interpreter instead of the store — all with the same expectations.
     static func engines(for name: String) -> [String] {
-        name.hasPrefix("store/") ? ["memory", "sqlite", "sqlite-interpreted"] : ["memory"]
+        if name.hasPrefix("tests/") { return ["memory", "sqlite"] }
+        return name.hasPrefix("store/") ? ["memory", "sqlite", "sqlite-interpreted"] : ["memory"]
     }
 
     @Test("conformance", arguments: scripts)
@@ -68,7 +69,17 @@ struct Conformance {
         let options = RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9),
                                  pushdown: engineName != "sqlite-interpreted")
         let engine = Engine(options: options, store: store, lines: { lines.append($0) })
-        let result = engine.run(SourceFile(name: url.path, bytes: [UInt8](data)))
+        let file = SourceFile(name: url.path, bytes: [UInt8](data))
+        let result: RunResult
+        if name.hasPrefix("tests/") {
+            // Scripts of tests run under `civic test`: each test on a fresh store of the engine's kind.
+            let sqlite = engineName == "sqlite"
+            let report = engine.test(file, makeStore: { () throws(StoreError) -> Store in sqlite ? try SQLiteStore.inMemory() : MemoryStore() })
+            for line in Conformance.lines(of: report, engine) { lines.append(line) }
+            result = RunResult(diagnostics: report.diagnostics)
+        } else {
+            result = engine.run(file)
+        }
         let errors = result.diagnostics.map { d -> String in
             let (line, column) = engine.sources.file(d.span.file)?.location(of: d.span.start) ?? (0, 0)
             return "\(line):\(column) \(d.message)"
@@ -80,6 +91,22 @@ struct Conformance {
         #expect(lines.all.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                     == (expected.output.isEmpty && lines.all.isEmpty ? [""] : expected.output),
                 "output of \(name) on \(engineName)")
+    }
+
+    /// A test report as `# expect:` lines give it: each test passed or failed,
+    /// each failure as "  LINE:COL MESSAGE", and the counts.
+    static func lines(of report: TestReport, _ engine: Engine) -> [String] {
+        if !report.diagnostics.isEmpty { return [] }
+        var out: [String] = []
+        for r in report.results {
+            out.append("\(r.passed ? "PASS" : "FAIL") \(r.name)")
+            for f in r.failures {
+                let (line, column) = engine.sources.file(f.span.file)?.location(of: f.span.start) ?? (0, 0)
+                out.append("  \(line):\(column) \(f.message)")
+            }
+        }
+        out.append("\(report.passed) passed, \(report.failed) failed")
+        return out
     }
 
     @Test func corpusIsLarge() {

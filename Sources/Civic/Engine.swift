@@ -150,8 +150,10 @@ public final class Engine: @unchecked Sendable {
             }
             let machine = self.machine ?? Machine(globalCount: 0, limits: options.limits, now: options.currentTime,
                                                   format: FormatOptions(reveal: options.reveal), store: store,
-                                                  output: { [output] in output($0) })
+                                                  output: { [weak self] in self?.output($0) })
             self.machine = machine
+            // Each run reads the clock anew (an embedding program may set `options.now` between runs).
+            machine.now = options.currentTime
             machine.folder = folder(of: file)
             machine.operatorName = options.operatorName
             for a in accounts { machine.accounts["\(a.name)|\(a.holder)"] = a }

@@ -273,3 +273,18 @@ extension Compiler {
         }
     }
 }
+
+extension Machine {
+    /// A holder's balance in an account, as a script would read it now
+    /// (credits expired by the machine's clock are gone).
+    public func balance(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> Number {
+        try Compiler.expireLots(self, asOf: now)
+        return try bookkeeper.balance(account, entity, key)
+    }
+
+    /// The ledger entries behind a holder's balance, oldest first.
+    public func entries(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> [LedgerEntry] {
+        try Compiler.expireLots(self, asOf: now)
+        return try bookkeeper.entries(account, entity, key)
+    }
+}

@@ -602,3 +602,8 @@ extension Number {
         return aa < mb ? -1 : (aa == mb ? 0 : 1)
     }
 }
+
+/// `let n: Number = 20`, for programs that embed Civic.
+extension Number: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self.init(value) }
+}

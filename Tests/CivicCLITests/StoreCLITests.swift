@@ -46,8 +46,8 @@ private final class Started {
     init(_ arguments: [String], in folder: Folder, tag: String) throws {
         outURL = folder.url.appendingPathComponent(".stdout-\(tag)-\(UUID().uuidString)")
         errURL = folder.url.appendingPathComponent(".stderr-\(tag)-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         out = try FileHandle(forWritingTo: outURL)
         err = try FileHandle(forWritingTo: errURL)
         var env = ProcessInfo.processInfo.environment

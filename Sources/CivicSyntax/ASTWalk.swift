@@ -60,3 +60,90 @@ extension Stmt {
         }
     }
 }
+
+/// Walking the tree: the expressions written in a statement.
+extension Stmt {
+    /// The expressions written directly in this statement, in source order:
+    /// not those of the statements in its blocks (see `blocks`), but those of
+    /// its header (the condition of an `if`, the name of a `rule`), its
+    /// fields, options and lines, and the indexes of an assignment's target.
+    public var expressions: [Expr] {
+        switch kind {
+        case .let(_, let e), .var(_, let e), .expr(let e), .for(_, let e, _), .while(let e, _), .show(let e),
+             .use(let e), .load(_, let e), .remove(let e), .cap(let e, _), .budget(let e, _), .test(let e, _),
+             .expect(let e), .clock(let e), .advance(let e):
+            return [e]
+        case .assign(let target, let e):
+            return target.indexes + [e]
+        case .if(let branches, _):
+            return branches.map(\.condition)
+        case .break, .continue, .function, .explain:
+            return []
+        case .return(let e):
+            return [e].compactMap { $0 }
+        case .print(let values):
+            return values
+        case .entity(_, let fields), .event(_, let fields):
+            return fields.compactMap(\.defaultValue)
+        case .update(let e, let fields):
+            return [e] + fields.map(\.value)
+        case .emit(_, let fields):
+            return fields.map(\.value)
+        case .account(_, _, let options):
+            return options.map { option in
+                switch option {
+                case .expireAfter(let e, _), .atMost(let e, _), .atLeast(let e, _): return e
+                }
+            }
+        case .award(let amount, _, let holder, let reason), .charge(let amount, _, let holder, let reason):
+            return [amount, holder] + [reason].compactMap { $0 }
+        case .transfer(let amount, _, let from, let to, let reason):
+            return [amount, from, to] + [reason].compactMap { $0 }
+        case .rule(let name, _, _, let condition, _):
+            return [name] + [condition].compactMap { $0 }
+        case .programme(let name, let options):
+            return [name] + options.map { option in
+                switch option {
+                case .category(let e, _), .eligible(let e, _), .capacity(let e, _): return e
+                }
+            }
+        case .enrol(let who, let programme), .withdraw(let who, let programme):
+            return [who, programme]
+        case .catalogue(_, let items):
+            return items.flatMap { [$0.name, $0.cost] + [$0.stock, $0.limit].compactMap { $0 } }
+        case .redeem(let item, let holder):
+            return [item, holder]
+        case .split(let name, let lines):
+            return [name] + lines.flatMap { line -> [Expr] in
+                switch line {
+                case .share(let share, let party, _): return [share, party]
+                case .roundTo(let e, _): return [e]
+                }
+            }
+        case .assignment(_, _, let condition, let options):
+            return [condition].compactMap { $0 } + options.map { option in
+                switch option {
+                case .weight(let e, _), .together(let e, _), .atMost(let e, _): return e
+                }
+            }
+        case .escalate(_, let lines):
+            return lines.flatMap { line -> [Expr] in
+                switch line {
+                case .after(let e, let level, _): return [e, level]
+                case .until: return []
+                }
+            }
+        }
+    }
+}
+
+extension AssignTarget {
+    /// The index expressions of the target, outermost name first: `a[i].b[j]` gives `i`, `j`.
+    public var indexes: [Expr] {
+        switch self {
+        case .name: return []
+        case .member(let base, _): return base.indexes
+        case .index(let base, let i): return base.indexes + [i]
+        }
+    }
+}

@@ -34,5 +34,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Civic"]),
         .testTarget(name: "CivicTests", dependencies: ["Civic"]),
         .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
+        // Runs every code block of README.md and docs/ (Tests/DocsTests/DocsTests.swift says how).
+        .testTarget(name: "DocsTests", dependencies: ["Civic"]),
     ]
 )

@@ -69,8 +69,12 @@ final class DocRunner {
     func run(_ blocks: [DocBlock]) {
         for block in blocks { run(block) }
         for (i, file) in files.enumerated() {
-            let later = blocks.filter { $0.line > file.block.line && $0.line != file.block.line }
-            let usedLater = later.contains { $0.text.contains(file.name) }
+            let later = blocks.filter { $0.line > file.block.line }
+            // `civic test` without a path runs every script of the folder.
+            let testsAll = file.name.hasSuffix(".civic") && later.contains { block in
+                block.language == "console" && block.lines.contains { $0 == "$ civic test" || $0.hasPrefix("$ civic test --") }
+            }
+            let usedLater = testsAll || later.contains { $0.text.contains(file.name) }
             if !usedLater && !files[(i + 1)...].contains(where: { $0.name == file.name }) {
                 problem(file.block, "the file \(file.name) is never used by a block after it: show the command that uses it")
             }

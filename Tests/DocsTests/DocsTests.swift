@@ -65,7 +65,8 @@ let documents: [String] = {
         for name in names.sorted() {
             var isFolder: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
-            if isFolder.boolValue || name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            // Folders, hidden files and stores a reader made by following the page are not the page's files.
+            if isFolder.boolValue || name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) || name.contains(".sqlite") { continue }
             guard let block = last.removeValue(forKey: name) else {
                 problems.append("\(path): the file \(folder.lastPathComponent)/\(name) is not shown by any block")
                 continue

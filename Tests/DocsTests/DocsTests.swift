@@ -10,13 +10,16 @@ import Civic
 //                           the clock at 2026-11-28T09:00, in the document's folder; it must run
 //                           without an error. Words after `civic` are options of `civic run`
 //                           (```civic --now 2026-12-01T09:00). The comment after a line that
-//                           prints (`print x   # 42`) must start with what the line's statement
-//                           printed (the statements that start on that line; several lines
-//                           joined by ", "), then end or go on with ":" or " (" and a note.
+//                           prints (`print x   # 42`) must start with what the statements that
+//                           start on that line printed (several lines joined by ", "), then end
+//                           or go on with ":" or " (" and a note.
 // - ```output               what the script above printed, exactly; ```output first and
 //                           ```output last: its first or last lines.
 // - ```civic NAME.civic,    a file, written into the document's folder under that name for the
-//   ```csv NAME, ```json NAME  blocks after it; a later block must use it.
+//   ```csv NAME, ```json NAME  blocks after it; a later block must name it (a later `$ civic test`
+//                           without a path uses every .civic file). Its comments are not checked,
+//                           so a comment on a line that prints is refused there: show the output of
+//                           the command that runs it instead.
 // - ```console              a terminal: `$ COMMAND` lines run with sh in the document's folder,
 //                           `civic` being the one built with these tests, and the lines after
 //                           each are what it printed (output and errors, in order; `...` stands
@@ -43,6 +46,8 @@ let documents: [String] = {
 @Suite struct DocsTests {
     @Test("every block runs or is marked", arguments: documents)
     func document(_ path: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: civicExecutable.path),
+                     "no civic binary at \(civicExecutable.path): run 'swift build' first, or set CIVIC_BINARY")
         let text = try String(contentsOf: packageRoot.appendingPathComponent(path), encoding: .utf8)
         let (blocks, problems) = Markdown.blocks(of: text, document: path)
         let runner = try DocRunner(document: path)

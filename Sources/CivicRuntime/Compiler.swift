@@ -145,7 +145,7 @@ public struct Compiler {
         case .let(let name, let value), .var(let name, let value):
             return store(program.slots[name.span], expr(value))
         case .assign(let target, let value):
-            return assignment(target, expr(value))
+            return accumulation(target, value) ?? assignment(target, expr(value))
         case .expr(let e):
             let value = expr(e)
             return { m throws(RuntimeError) in _ = try value(m); return .normal }
@@ -304,7 +304,6 @@ public struct Compiler {
         }
     }
 
-    /// `expect COND`: stops the run with both sides' values when it does not hold.
     /// `expect CONDITION`: when the condition is false, says what was found
     /// and what was expected ("zhang.points is 20, expected 21"). In a test
     /// the failure is recorded and the test goes on; in a script the run stops.

@@ -188,6 +188,9 @@ extension Checker {
             frameSizes[statement.span] = size
         case .expect(let condition):
             requireBool(condition, checkExpr(condition), "what 'expect' checks")
+        case .expectError(let message, let body):
+            if let message { require(message, checkExpr(message), is: .text, "the text an error must say") }
+            checkBlock(body, newScope: true)
         case .clock(let time):
             if !inTest {
                 error("'clock' sets the time inside a test only", at: statement.span,

@@ -77,6 +77,54 @@ extension Compiler {
         }
     }
 
+    /// `expect error [TEXT] { ... }`: the statements must stop with an error
+    /// (whose message contains TEXT, if given). Whatever they changed in the
+    /// store — rows, balances, the ledger, stock — is undone either way, so a
+    /// test can show that a refused redemption changes nothing.
+    mutating func expectError(_ messageExpr: Expr?, _ body: [Stmt], _ span: Span) -> Exec {
+        let run = block(body)
+        let wanted = messageExpr.map { expr($0) }
+        return { m throws(RuntimeError) in
+            var text: String?
+            if let wanted {
+                guard case .text(let t) = try wanted(m) else { throw RuntimeError("'expect error' needs a Text to look for", at: span) }
+                text = t
+            }
+            let mark = "civic_expect_error_\(m.stack.count)_\(m.depth)"
+            let rows = m.rows.count, stats = m.stats
+            do throws(StoreError) {
+                try m.finishBooks()
+                try m.store.savepoint(mark)
+            } catch {
+                throw Compiler.storeError(error, span)
+            }
+            var failure: RuntimeError?
+            do throws(RuntimeError) {
+                _ = try run(m)
+            } catch {
+                failure = error
+            }
+            // Undo what the statements did, whatever happened.
+            m.discardBooks()
+            if m.rows.count > rows { m.rows.removeSubrange(rows...) }
+            m.stats = stats
+            do throws(StoreError) {
+                try m.store.rollback(toSavepoint: mark)
+                try m.store.releaseSavepoint(mark)
+            } catch {
+                throw Compiler.storeError(error, span)
+            }
+            guard let failure else {
+                try Compiler.failExpectation("the statements ran without an error, expected \(text.map { "one saying \"\($0)\"" } ?? "an error")", span, m)
+                return .normal
+            }
+            if let text, !failure.message.contains(text) {
+                try Compiler.failExpectation("the error was \"\(failure.message)\", expected one saying \"\(text)\"", span, m)
+            }
+            return .normal
+        }
+    }
+
     /// `clock TIME`: sets a test's clock (a Date is its first moment).
     mutating func setClock(_ time: Expr, _ span: Span) -> Exec {
         let value = expr(time)

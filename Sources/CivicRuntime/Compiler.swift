@@ -202,6 +202,8 @@ public struct Compiler {
             }
         case .expect(let condition):
             return expectation(condition)
+        case .expectError(let message, let body):
+            return expectError(message, body, s.span)
         case .entity, .event, .account, .rule, .programme, .split, .escalate, .test, .cap, .budget:
             // Declarations take effect through the checked program; tests run under `civic test` (CompileTests).
             return nil

@@ -280,6 +280,9 @@ public indirect enum StmtKind: Sendable {
     // Tests and explanations.
     case test(name: Expr, body: [Stmt])
     case expect(Expr)
+    /// `expect error "too few points" { redeem "Rice" for zhang }`: the block
+    /// must stop with an error (saying the text, if given); what it did is undone.
+    case expectError(message: Expr?, body: [Stmt])
     case clock(Expr)
     case advance(Expr)
     /// `explain zhang.points`, `explain enrol X in P`, `explain redeem I for X`.

@@ -35,6 +35,7 @@ extension Stmt {
         case .return(let e): return "(return" + Expr.dump(optional: e) + ")"
         case .print(let values): return "(print" + values.map { " " + $0.dump }.joined() + ")"
         case .show(let e): return "(show \(e.dump))"
+        case .expectError(let message, let body): return "(expect-error" + Expr.dump(optional: message) + " \(Stmt.dump(body)))"
         case .entity(let name, let fields): return "(entity \(name.name)" + fields.map { " " + $0.dump }.joined() + ")"
         case .event(let name, let fields): return "(event \(name.name)" + fields.map { " " + $0.dump }.joined() + ")"
         case .use(let e): return "(use \(e.dump))"

@@ -36,14 +36,14 @@ extension Expr {
 /// Walking the tree: the statements inside a statement.
 extension Stmt {
     /// The blocks directly inside this statement, in source order: the bodies
-    /// of `if`, `for`, `while`, `fn`, `rule` and `test`, and the statement
+    /// of `if`, `for`, `while`, `fn`, `rule`, `test` and `expect error`, and the statement
     /// `explain` explains.
     public var blocks: [[Stmt]] {
         switch kind {
         case .if(let branches, let otherwise):
             return branches.map(\.body) + [otherwise].compactMap { $0 }
         case .for(_, _, let body), .while(_, let body), .function(_, _, let body), .rule(_, _, _, _, let body),
-             .test(_, let body):
+             .test(_, let body), .expectError(_, let body):
             return [body]
         case .explain(let inner):
             return [[inner]]
@@ -77,6 +77,8 @@ extension Stmt {
             return target.indexes + [e]
         case .if(let branches, _):
             return branches.map(\.condition)
+        case .expectError(let message, _):
+            return message.map { [$0] } ?? []
         case .break, .continue, .function, .explain:
             return []
         case .return(let e):

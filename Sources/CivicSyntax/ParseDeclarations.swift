@@ -55,7 +55,15 @@ extension Parser {
             kind = .test(name: name, body: try parseBlock("the test's body"))
         case "expect":
             advance()
-            kind = .expect(try parseExpression())
+            // expect_error = "expect" "error" [ text ] block ;
+            if isWord("error"), peek() == .symbol(.leftBrace) || { if case .text = peek() { true } else { false } }() {
+                advance()
+                var message: Expr?
+                if case .text = current.kind { message = try parseExpression(Context(noBrace: true)) }
+                kind = .expectError(message: message, body: try parseBlock("the statements that must fail"))
+            } else {
+                kind = .expect(try parseExpression())
+            }
         case "clock":
             advance()
             kind = .clock(try parseExpression())

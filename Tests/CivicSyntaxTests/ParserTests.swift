@@ -223,6 +223,7 @@ private func sx(_ s: Stmt) -> String {
         return "(escalate \(event.name)" + ls.map { " " + $0 }.joined() + ")"
     case .test(let name, let body): return "(test \(sx(name)) \(sx(body)))"
     case .expect(let e): return "(expect \(sx(e)))"
+    case .expectError(let m, let body): return "(expect-error\(m.map { " " + sx($0) } ?? "") \(body.map(sx).joined(separator: " ")))"
     case .clock(let e): return "(clock \(sx(e)))"
     case .advance(let e): return "(advance \(sx(e)))"
     case .explain(let inner): return "(explain \(sx(inner)))"
@@ -271,6 +272,7 @@ private func allExprs(_ statements: [Stmt]) -> [Expr] {
             otherwise?.forEach(s)
         case .for(_, let x, let body), .while(let x, let body), .test(let x, let body): e(x); body.forEach(s)
         case .break, .continue: break
+        case .expectError(let m, let body): m.map(e); body.forEach(s)
         case .function(_, _, let body): body.forEach(s)
         case .return(let x): x.map(e)
         case .print(let xs): xs.forEach(e)
@@ -1334,5 +1336,26 @@ private func offset(of needle: String, in text: String) -> Int? {
 
     @Test func windowsLineEnds() throws {
         #expect(try tree("let a = 1\r\nprint a +\r\n  2\r\n") == "(let a 1)\n(print (+ a 2))")
+    }
+}
+
+@Suite struct ExpectErrorParsing {
+    func parse(_ text: String) -> (String, [Diagnostic]) {
+        let (program, errors) = Parser.parse(SourceFile(name: "t.civic", text: text), fileID: 0)
+        return (program.statements.map(\.dump).joined(separator: "\n"), errors)
+    }
+
+    @Test func withAndWithoutAText() {
+        let (withText, e1) = parse("expect error \"too few\" { redeem \"Rice\" for z }")
+        #expect(e1.isEmpty && withText == "(expect-error (text \"too few\") {(redeem (text \"Rice\") z)})", "\(withText)")
+        let (without, e2) = parse("expect error {\n  charge 5 points from z\n}")
+        #expect(e2.isEmpty && without == "(expect-error {(charge 5 points z)})", "\(without)")
+    }
+
+    @Test func aVariableNamedErrorIsStillAnExpectation() {
+        let (tree, errors) = parse("expect error == 3")
+        #expect(errors.isEmpty)
+        #expect(tree.hasPrefix("(expect "), "\(tree)")
+        #expect(parse("expect error").0.hasPrefix("(expect "))
     }
 }

@@ -12,13 +12,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         .target(name: "CivicSyntax"),
         .target(name: "CivicCheck", dependencies: ["CivicSyntax"]),
         .target(name: "CivicStore", dependencies: ["CivicSyntax", "CivicCheck", .product(name: "GRDB", package: "GRDB.swift"),
-                                                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift")]),
+                                                 .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore"]),
         .target(name: "Civic", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CivicRuntime"]),
         // GNU readline (libreadline-dev), for the line editing of `civic repl`.

@@ -22,7 +22,9 @@ public struct RunOptions: Sendable {
     /// Event files applied after the script's own statements, in order, in
     /// the same transaction: (event type, path of a CSV or JSON file).
     public var events: [(type: String, path: String)] = []
-    /// Called as events are applied: (events done, events in the file).
+    /// Called as events are applied: (events done, events in the file). The
+    /// file is read as it is applied, so until the last call (where the two
+    /// are equal) the second is judged from the share of its bytes read.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(limits: Limits = Limits(), now: CivicTime? = nil, timeZone: String = "Asia/Shanghai", reveal: Bool = false,
@@ -201,30 +203,42 @@ public final class Engine: @unchecked Sendable {
             let hint = Suggestions.hint(for: type, in: checker.schema.events.keys)
             return Diagnostic(.error, "--events names '\(type)', which the script does not declare as an event", at: .unknown, hint: hint)
         }
-        let rows: [ImportedRow]
+        let idIndex = entity.index(of: "id")
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        // The file is read as its events are applied (a million rows are
+        // never held at once); a bad row stops the run when it is reached,
+        // and the caller rolls back what the rows before it did.
+        var failure: Diagnostic?
+        var done = 0
         do throws(ImportError) {
-            rows = try DataImport.read(path: path, displayName: path, entity: entity, schema: machine.storeSchema)
+            try DataImport.forEachRow(path: path, displayName: path, entity: entity, schema: machine.storeSchema) { row, read in
+                var values = row.values
+                // An event without an id in the file is named by its place in it, so
+                // that loading the same file again handles nothing twice.
+                if let idIndex, idIndex < values.count, values[idIndex] == .none {
+                    values[idIndex] = .text("\(fileName):\(row.line)")
+                }
+                do throws(RuntimeError) {
+                    try Compiler.emitEvent(type, values, on: machine)
+                } catch {
+                    var d = error.diagnostic
+                    d.message = "\(path):\(row.line): \(d.message)"
+                    failure = d
+                    return false
+                }
+                done += 1
+                if done % 1000 == 0, let progress = options.progress {
+                    // How many events the file holds, judged from the bytes read so far.
+                    let estimate = read.bytesRead > 0 ? Int(Double(done) * Double(read.fileSize) / Double(read.bytesRead)) : done
+                    progress(done, max(done + 1, estimate))
+                }
+                return true
+            }
         } catch {
             return Diagnostic(.error, error.message, at: .unknown)
         }
-        let idIndex = entity.index(of: "id")
-        let fileName = URL(fileURLWithPath: path).lastPathComponent
-        for (i, row) in rows.enumerated() {
-            var values = row.values
-            // An event without an id in the file is named by its place in it, so
-            // that loading the same file again handles nothing twice.
-            if let idIndex, idIndex < values.count, values[idIndex] == .none {
-                values[idIndex] = .text("\(fileName):\(row.line)")
-            }
-            do throws(RuntimeError) {
-                try Compiler.emitEvent(type, values, on: machine)
-            } catch {
-                var d = error.diagnostic
-                d.message = "\(path):\(row.line): \(d.message)"
-                return d
-            }
-            if i % 1000 == 999 || i == rows.count - 1 { options.progress?(i + 1, rows.count) }
-        }
+        if let failure { return failure }
+        if done > 0 { options.progress?(done, done) }
         return nil
     }
 

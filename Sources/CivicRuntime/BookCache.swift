@@ -24,20 +24,52 @@ public final class BookCache {
     /// `balances` is 0.
     var wholeAccounts: Set<String> = []
 
-    /// One cap's calendar period for one holder: what a rule gave to the
-    /// holder's account in it is the sum of the rule's awards in the ledger.
+    /// What the books know of one holder ("entity|key") in this run: the
+    /// totals of its caps, and since when its awards are in them.
+    ///
+    /// What it buys: an award finds its holder with one lookup by text, and
+    /// its cap totals by numbers (rule, account, period, start) rather than
+    /// by three texts each time (see docs/performance.md).
+    final class Holder {
+        /// The holder's number in this run (for `Handled`).
+        let number: Int
+        /// The earliest time from which the holder's awards are in `capTotals`.
+        var capHorizon: CivicTime?
+        /// Cap totals, from the ledger entries read and the awards of this run.
+        var capTotals: [CapWindow: Number] = [:]
+
+        init(number: Int) { self.number = number }
+    }
+    var holders: [String: Holder] = [:]
+
+    /// The holder's books, made when first asked for.
+    func holder(_ text: String) -> Holder {
+        if let h = holders[text] { return h }
+        let h = Holder(number: holders.count)
+        holders[text] = h
+        return h
+    }
+
+    /// One cap's calendar period for one holder (whose `Holder` keeps it):
+    /// what a rule gave to the holder's account in it is the sum of the
+    /// rule's awards in the ledger. Rule and account by their `name` numbers.
     struct CapWindow: Hashable {
-        var rule: String
-        var account: String
-        /// "entity|key".
-        var holder: String
+        var rule: Int
+        var account: Int
         var period: CalendarPeriod
         var start: CivicTime
     }
-    /// Cap totals, from the ledger entries read and the awards of this run.
-    var capTotals: [CapWindow: Number] = [:]
-    /// Per holder, the earliest time from which its awards are in `capTotals`.
-    var capHorizons: [String: CivicTime] = [:]
+
+    /// Names of rules and accounts, numbered in this run.
+    var names: [String: Int] = [:]
+
+    /// The number of a rule's or an account's name.
+    func name(_ text: String) -> Int {
+        if let n = names[text] { return n }
+        let n = names.count
+        names[text] = n
+        return n
+    }
 
     /// Budget totals (for all holders together, kept as `$window` rows)
     /// read or moved in this run, by window key.
@@ -47,12 +79,13 @@ public final class BookCache {
     /// Whether the budget windows were read (see `Bookkeeper.readBudgets`).
     var budgetsRead = false
 
-    /// One award of a rule to a holder's account, for the event being handled.
+    /// One award of a rule to a holder's account, for the event being handled
+    /// (rule and account by their `name` numbers, the holder by its `number`).
     struct Handled: Hashable {
-        var rule: String
+        var rule: Int
         var award: Int
-        var holder: String
-        var account: String
+        var holder: Int
+        var account: Int
     }
     /// What the awards of rules credited for the event being handled
     /// (emptied when the next event is stored).
@@ -155,8 +188,8 @@ public final class BookCache {
         newEntries = []
         nextEntryID = nil
         firstEntryID = nil
-        capTotals = [:]
-        capHorizons = [:]
+        holders = [:]
+        names = [:]
         firstExpiry = nil
     }
 }

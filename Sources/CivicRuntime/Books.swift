@@ -247,15 +247,15 @@ public struct Bookkeeper {
 
     /// What a rule has given a holder's account in a cap's calendar period:
     /// the sum of its awards in the ledger.
-    func capTotal(_ w: BookCache.CapWindow, entity: String, key: String) throws(StoreError) -> Number {
-        try readAwards(holder: w.holder, entity: entity, key: key, from: w.start)
-        return cache.capTotals[w] ?? .zero
+    func capTotal(_ w: BookCache.CapWindow, of holder: BookCache.Holder, entity: String, key: String) throws(StoreError) -> Number {
+        try readAwards(holder, entity: entity, key: key, from: w.start)
+        return holder.capTotals[w] ?? .zero
     }
 
     /// Reads the holder's awards from `from` on (those of earlier runs: this
     /// run's are added as they are made) into every calendar period they fall in.
-    func readAwards(holder: String, entity: String, key: String, from start: CivicTime) throws(StoreError) {
-        let known = cache.capHorizons[holder]
+    func readAwards(_ holder: BookCache.Holder, entity: String, key: String, from start: CivicTime) throws(StoreError) {
+        let known = holder.capHorizon
         if let known, known <= start { return }
         let first = try cache.firstEntryOfRun(store)
         var filter: StorePredicate = .and(.and(.compare(FieldPath(["holder_key"]), .equal, .parameter(0)),
@@ -271,16 +271,18 @@ public struct Bookkeeper {
         for row in try store.fetch(StoreQuery(entity: Books.ledger, filter: filter), parameters) {
             guard case .text(let rule)? = row["rule"], case .text(let account)? = row["account"],
                   case .number(let amount)? = row["amount"], case .time(let at)? = row["at"] else { continue }
+            let ruleName = cache.name(rule), accountName = cache.name(account)
             for period in CalendarPeriod.allCases {
-                addToCap(BookCache.CapWindow(rule: rule, account: account, holder: holder, period: period, start: at.startOf(period)), amount)
+                addToCap(BookCache.CapWindow(rule: ruleName, account: accountName, period: period, start: at.startOf(period)),
+                         of: holder, amount)
             }
         }
-        cache.capHorizons[holder] = start
+        holder.capHorizon = start
     }
 
-    func addToCap(_ w: BookCache.CapWindow, _ amount: Number) {
-        let old = cache.capTotals[w] ?? .zero
-        cache.capTotals[w] = (try? old.adding(amount)) ?? old
+    func addToCap(_ w: BookCache.CapWindow, of holder: BookCache.Holder, _ amount: Number) {
+        let old = holder.capTotals[w] ?? .zero
+        holder.capTotals[w] = (try? old.adding(amount)) ?? old
     }
 
     /// What a budget's window holds so far (all holders together).

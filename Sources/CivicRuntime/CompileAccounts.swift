@@ -56,9 +56,15 @@ extension Compiler {
     /// The entity and key of a row that is stored (a row made with `Resident { ... }`
     /// but never added cannot hold a balance or enrol).
     static func storedIdentity(_ m: Machine, _ value: Value, _ span: Span, _ verb: String) throws(RuntimeError) -> (entity: String, key: Value) {
+        let (entity, key, _) = try storedHolder(m, value, span, verb)
+        return (entity, key)
+    }
+
+    /// The same, with the holder as the books write it: "entity|key".
+    static func storedHolder(_ m: Machine, _ value: Value, _ span: Span, _ verb: String) throws(RuntimeError) -> (entity: String, key: Value, text: String) {
         let (entity, key) = try identity(value, span, verb)
         let known = "\(entity)|\(Books.keyText(key))"
-        if m.storedRows.contains(known) { return (entity, key) }
+        if m.storedRows.contains(known) { return (entity, key, known) }
         let found: Bool
         do throws(StoreError) { found = try m.store.contains(entity, key: key) } catch { throw storeError(error, span) }
         guard found else {
@@ -66,7 +72,7 @@ extension Compiler {
                                hint: "add it first: 'add \(entity) { ... }'")
         }
         m.storedRows.insert(known)
-        return (entity, key)
+        return (entity, key, known)
     }
 
     static func books(_ m: Machine, _ span: Span, _ body: (Bookkeeper) throws(StoreError) -> Void) throws(RuntimeError) {
@@ -81,10 +87,10 @@ extension Compiler {
         awardsInRule += 1
         return { m throws(RuntimeError) in
             let requested = try Compiler.amount(try amount(m), "award", amountSpan)
-            let (entity, key) = try Compiler.storedIdentity(m, try holder(m), holderSpan, "award")
+            let (entity, key, holderText) = try Compiler.storedHolder(m, try holder(m), holderSpan, "award")
             let account = try Compiler.account(m, name, entity, accountName.span)
             let why = try Compiler.reason(reason, m)
-            try Compiler.credit(m, account, entity, key, requested, why, span, ordinal: ordinal)
+            try Compiler.credit(m, account, entity, key, holderText, requested, why, span, ordinal: ordinal)
             return .normal
         }
     }
@@ -92,37 +98,41 @@ extension Compiler {
     /// Credits an account, cut by the rule's caps and budgets and the
     /// account's `at most`; the entry records any cut. Inside a rule, an event
     /// is handled once per holder and account: a second time changes nothing.
-    static func credit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ requested: Number,
+    static func credit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ holderText: String, _ requested: Number,
                        _ reason: String?, _ span: Span, ordinal: Int = 0) throws(RuntimeError) {
         let rule = m.rule
         let at = rule?.at ?? m.now
         try books(m, span) { (b: Bookkeeper) throws(StoreError) in
+            // Inside a rule: the holder's books, and the rule and account by number.
+            var holder: BookCache.Holder?
+            var ruleName = 0, accountName = 0
             if let rule {
-                let handled = BookCache.Handled(rule: rule.name, award: ordinal, holder: "\(entity)|\(Books.keyText(key))", account: account.name)
-                guard b.markHandled(handled) else { return }
+                let h = b.cache.holder(holderText)
+                holder = h
+                ruleName = b.cache.name(rule.name)
+                accountName = b.cache.name(account.name)
+                guard b.markHandled(BookCache.Handled(rule: ruleName, award: ordinal, holder: h.number, account: accountName)) else { return }
             }
             var grant = requested
             var cutBy: String?
-            func cut(to limit: Number, _ why: String) {
+            func cut(to limit: Number, _ why: @autoclosure () -> String) {
                 let room = limit.isNegative ? Number.zero : limit
                 if room < grant {
                     grant = room
-                    cutBy = why
+                    cutBy = why()
                 }
             }
             var budgets: [String] = []
             var caps: [BookCache.CapWindow] = []
-            if let rule {
+            if let rule, let holder {
                 let keyText = Books.keyText(key)
-                let holder = "\(entity)|\(keyText)"
                 // The holder's awards from the earliest period any cap asks for, read at once.
                 if let earliest = rule.caps.map({ at.startOf($0.period) }).min() {
-                    try b.readAwards(holder: holder, entity: entity, key: keyText, from: earliest)
+                    try b.readAwards(holder, entity: entity, key: keyText, from: earliest)
                 }
                 for cap in rule.caps {
-                    let w = BookCache.CapWindow(rule: rule.name, account: account.name, holder: holder,
-                                                period: cap.period, start: at.startOf(cap.period))
-                    let used = try b.capTotal(w, entity: entity, key: keyText)
+                    let w = BookCache.CapWindow(rule: ruleName, account: accountName, period: cap.period, start: at.startOf(cap.period))
+                    let used = try b.capTotal(w, of: holder, entity: entity, key: keyText)
                     cut(to: (try? cap.amount.subtracting(used)) ?? .zero, "cap \(cap.amount) per \(cap.period.rawValue)")
                     caps.append(w)
                 }
@@ -138,7 +148,7 @@ extension Compiler {
                 let balance = try b.balance(account.name, entity, key)
                 cut(to: (try? most.subtracting(balance)) ?? .zero, "at most \(most)")
             }
-            for w in caps where grant > .zero { b.addToCap(w, grant) }
+            if let holder { for w in caps where grant > .zero { b.addToCap(w, of: holder, grant) } }
             for w in budgets where grant > .zero { try b.addToBudget(w, grant) }
             m.stats.awarded[account.name] = (try? (m.stats.awarded[account.name] ?? .zero).adding(grant)) ?? grant
             if cutBy != nil { m.stats.cuts += 1 }

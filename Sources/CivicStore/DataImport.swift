@@ -1,9 +1,10 @@
 // DataImport.swift — reading a CSV or JSON file of rows for one entity
 // (`load Resident from "data/residents.csv"`, `civic import`).
 //
-// The whole file is read and every row is checked before anything is
-// written: the first bad row stops the import with an error that names the
-// file, the line and the field. The rows that come back are in their stored
+// `read` checks every row before anything is written (`forEachRow` gives
+// each row as soon as it is read, for event files, whose rows are applied
+// in one transaction): the first bad row stops the import with an error that
+// names the file, the line and the field. The rows that come back are in their stored
 // form (what `RowCheck.stored` makes of them); whether a referenced row exists
 // is left to the store.
 //
@@ -89,6 +90,29 @@ public enum DataImport {
     /// against `entity` before anything is written; the first bad row stops it with an error
     /// that names the file (as `displayName`), the line, and the field.
     public static func read(path: String, displayName: String, entity: StoredEntity, schema: StoreSchema) throws(ImportError) -> [ImportedRow] {
+        var rows: [ImportedRow] = []
+        try forEachRow(path: path, displayName: displayName, entity: entity, schema: schema) { row, _ in
+            rows.append(row)
+            return true
+        }
+        return rows
+    }
+
+    /// How far through its file a reader is.
+    public struct Progress: Sendable {
+        public var bytesRead: Int
+        /// The file's size (0 if it could not be told).
+        public var fileSize: Int
+    }
+
+    /// Reads a CSV or JSON file as `read(path:...)` does, but gives each row
+    /// to `each` as soon as it is read and checked, in the order of the file,
+    /// until `each` says false. A CSV file is read a piece at a time, so rows
+    /// come before a bad row later in the file is seen: the caller decides
+    /// what the rows given so far mean when an error comes.
+    /// `pieceSize` is how many bytes of a CSV file are read at a time.
+    public static func forEachRow(path: String, displayName: String, entity: StoredEntity, schema: StoreSchema,
+                                  pieceSize: Int = 1 << 20, _ each: (ImportedRow, Progress) -> Bool) throws(ImportError) {
         guard let format = DataFormat(path: path) else {
             throw ImportError(message: "\(displayName): cannot load this kind of file; give a .csv or a .json file")
         }
@@ -99,13 +123,26 @@ public enum DataImport {
         if isFolder.boolValue {
             throw ImportError(message: "\(displayName): is a folder, not a file")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ImportError(message: "\(displayName): cannot read the file (\(error.localizedDescription))")
+        var rows = RowBuilder(file: displayName, entity: entity, schema: schema)
+        switch format {
+        case .csv:
+            var input = try CSVInput(path: path, displayName: displayName, pieceSize: max(1, pieceSize))
+            try CSVImport.read(&input, &rows) { (row: ImportedRow, progress: Progress) throws(ImportError) -> Bool in
+                each(row, progress)
+            }
+        case .json:
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw ImportError(message: "\(displayName): cannot read the file (\(error.localizedDescription))")
+            }
+            var body = [UInt8](data)
+            if body.starts(with: [0xEF, 0xBB, 0xBF]) { body.removeFirst(3) }
+            try JSONImport.read(body, into: &rows)
+            let progress = Progress(bytesRead: data.count, fileSize: data.count)
+            for row in rows.rows where !each(row, progress) { return }
         }
-        return try read(bytes: [UInt8](data), format: format, displayName: displayName, entity: entity, schema: schema)
     }
 
     /// The same, from bytes already read (for tests and for the CLI's stdin if ever needed).
@@ -130,7 +167,7 @@ struct RowBuilder {
     let entity: StoredEntity
     let schema: StoreSchema
     let keyIndex: Int?
-    private(set) var rows: [ImportedRow] = []
+    var rows: [ImportedRow] = []
     /// Each key seen so far (as its literal) and the line it was on.
     private var keyLines: [String: Int] = [:]
 
@@ -169,6 +206,11 @@ struct RowBuilder {
     /// `line` is where the row starts; `fieldLines`, where each field's value
     /// is, when that differs (a JSON object over several lines).
     mutating func add(_ given: [Value?], line: Int, fieldLines: [Int]? = nil) throws(ImportError) {
+        rows.append(try make(given, line: line, fieldLines: fieldLines))
+    }
+
+    /// The row `add` would add, checked (its key noted as seen), without keeping it.
+    mutating func make(_ given: [Value?], line: Int, fieldLines: [Int]? = nil) throws(ImportError) -> ImportedRow {
         var values: [Value] = []
         values.reserveCapacity(entity.fields.count)
         for (i, field) in entity.fields.enumerated() {
@@ -193,7 +235,7 @@ struct RowBuilder {
                 keyLines[text] = line
             }
         }
-        rows.append(ImportedRow(line: line, values: values))
+        return ImportedRow(line: line, values: values)
     }
 
     /// None, or a text of nothing but spaces: not a key.

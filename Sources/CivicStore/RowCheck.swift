@@ -12,11 +12,17 @@ public enum RowCheck {
 
     /// The value as stored in `field`, or an error naming the field.
     public static func stored(_ value: Value, for field: StoredField, of entity: String) throws(StoreError) -> Value {
+        try change(value, for: field, of: entity) ?? value
+    }
+
+    /// The same, but nil when the value is stored as it is (most are), so
+    /// that a row of them need not be copied to be checked.
+    public static func change(_ value: Value, for field: StoredField, of entity: String) throws(StoreError) -> Value? {
         if case .none = value {
             if field.isKey && !field.isGenerated {
                 throw StoreError("the key '\(field.name)' of \(entity) must be given")
             }
-            return .none
+            return nil
         }
         switch (field.type, value) {
         case (.number, .number(let n)):
@@ -27,16 +33,16 @@ public enum RowCheck {
             if n.magnitude >= maxMagnitude {
                 throw StoreError("field '\(field.name)': \(n) is too large to store (the most is 8,999,999,999,999.999999)")
             }
-            return value
+            return nil
         case (.text, .text(let s)):
             // Texts the language calls equal ("café" written two ways) are stored alike.
-            return .text(normalized(s))
+            return isASCII(s) ? nil : .text(normalized(s))
         case (.bool, .bool), (.date, .date), (.time, .time), (.duration, .duration):
-            return value
+            return nil
         case (.date, .time(let t)):
             return .date(t.date)
         case (.reference(let target), .reference(let e, _)) where e == target:
-            return value
+            return nil
         case (.reference(let target), .record(let r)) where r.shape.typeName == target:
             guard let k = r.shape.keyIndex else { break }
             return .reference(entity: target, key: r.values[k])
@@ -55,9 +61,13 @@ public enum RowCheck {
 
     /// A text in its composed form (NFC), as every engine stores and compares it.
     public static func normalized(_ s: String) -> String {
-        let ascii = s.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0x80 } }
+        isASCII(s) ? s : s.precomposedStringWithCanonicalMapping
+    }
+
+    /// ASCII text is composed already.
+    static func isASCII(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0x80 } }
             ?? s.unicodeScalars.allSatisfy(\.isASCII)
-        return ascii ? s : s.precomposedStringWithCanonicalMapping
     }
 
     static func article(_ type: StoredType) -> String {

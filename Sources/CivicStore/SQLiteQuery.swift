@@ -20,7 +20,9 @@ enum SQLiteName {
 }
 
 /// What the store knows about one entity's table, made once per schema.
-struct SQLiteTable {
+/// A class, so that the many writes of a run share it instead of copying
+/// its dozen fields each time.
+final class SQLiteTable {
     let entity: StoredEntity
     /// The quoted table name.
     let table: String
@@ -42,6 +44,8 @@ struct SQLiteTable {
     let insertIfAbsentSQL: String
     /// The fields that hold references (checked on every insert).
     let referenceIndexes: [Int]
+    /// Whether the key is a Number the store makes (an insert may move the sequence).
+    let generatesKey: Bool
 
     init(_ entity: StoredEntity, in schema: StoreSchema) {
         self.entity = entity
@@ -64,6 +68,7 @@ struct SQLiteTable {
             return false
         }
         locateSQL = "SELECT \(SQLiteName.quote(SQLiteName.rowColumn)) FROM \(table) WHERE \(keyColumn) = ?1"
+        generatesKey = keyIndex.map { entity.fields[$0].isGenerated && entity.fields[$0].type == .number } ?? false
     }
 }
 

@@ -669,8 +669,7 @@ public final class SQLiteStore: Store {
     public func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value {
         let t = try table(entity)
         // A generated key may move the sequence: two statements, kept whole.
-        let generated = t.keyIndex.map { t.entity.fields[$0].isGenerated && t.entity.fields[$0].type == .number } ?? false
-        return try write(atomic: generated) { db in
+        return try write(atomic: t.generatesKey) { db in
             var next: Int?
             let key = try self.insertRow(db, t, values, next: &next)
             if let next { try self.setNextID(db, entity, next) }
@@ -683,7 +682,7 @@ public final class SQLiteStore: Store {
         guard let k = t.keyIndex, k < values.count, !values[k].isNoneValue else {
             throw StoreError("a row of \(entity) needs its key given")
         }
-        return try write(atomic: t.entity.fields[k].isGenerated && t.entity.fields[k].type == .number) { db in
+        return try write(atomic: t.generatesKey) { db in
             var next: Int?
             var added = false
             _ = try self.insertRow(db, t, values, next: &next, sql: t.insertIfAbsentSQL, added: &added)
@@ -730,11 +729,12 @@ public final class SQLiteStore: Store {
     func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String?, added: inout Bool,
                    statement: Statement? = nil) throws -> Value {
         let entity = t.entity.name
-        guard values.count == t.entity.fields.count, let k = t.keyIndex else {
-            throw StoreError("a row of \(entity) needs \(t.entity.fields.count) values")
+        let fields = t.entity.fields
+        guard values.count == fields.count, let k = t.keyIndex else {
+            throw StoreError("a row of \(entity) needs \(fields.count) values")
         }
         var row = values
-        if t.entity.fields[k].isGenerated {
+        if fields[k].isGenerated {
             let current = try next ?? self.nextID(db, entity)
             if row[k].isNoneValue { row[k] = .number(Number(current)) }
             if case .number(let n) = row[k], let i = n.intValue {
@@ -742,23 +742,23 @@ public final class SQLiteStore: Store {
                 if after > current { next = after }
             }
         }
-        for (i, field) in t.entity.fields.enumerated() {
-            row[i] = try RowCheck.stored(row[i], for: field, of: entity)
+        // Fields borrowed, not copied, and a row copied only if a value
+        // changes: a batch of a run's books is thousands of rows.
+        try fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices {
+                if let changed = try RowCheck.change(row[i], for: fields[i], of: entity) { row[i] = changed }
+            }
         }
         try self.checkReferences(db, row, t.referenceIndexes, t)
-        var arguments: [DatabaseValue] = []
-        arguments.reserveCapacity(row.count)
-        for i in row.indices { arguments.append(try self.encode(row[i], t, i)) }
         do {
-            if let statement {
-                added = try SQLiteDirect.execute(db, statement, arguments) > 0
-            } else {
-                added = try self.exec(db, sql ?? t.insertSQL, arguments) > 0
-            }
+            let statement = try statement ?? db.cachedStatement(sql: sql ?? t.insertSQL)
+            added = try SQLiteDirect.insert(db, statement, row, t.codecs) > 0
+        } catch let error as SQLiteDirect.Unstorable {
+            throw StoreError("field '\(fields[error.index].name)': the store cannot keep \(row[error.index].literal())")
         } catch let error as DatabaseError
                     where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-            throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
-                             hint: "each \(entity) needs its own \(t.entity.fields[k].name)")
+            throw StoreError("\(entity) already has a row with \(fields[k].name) \(row[k].literal())",
+                             hint: "each \(entity) needs its own \(fields[k].name)")
         }
         return row[k]
     }

@@ -595,4 +595,80 @@ struct DataImportFileTests {
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         #expect(failure(sub.path, "data/sub.csv") == "data/sub.csv: is a folder, not a file")
     }
+
+    /// A file is read a piece at a time: however the pieces fall (inside a
+    /// quoted cell, between the CR and LF of a line end, inside a character
+    /// of several bytes, in the byte-order mark), the rows and the errors are
+    /// those of the same bytes read at once.
+    @Test func piecesOfAnyLengthReadAsTheWholeFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = "\u{FEFF}id,name,age\r\nR1,\"张三\r\n住 3 楼\",70\r\n\r\nR2,\"say \"\"hi\"\"\",\nR3,李四,\"41\"\rR4,,5\nR5,\"a,b\",6"
+        let bad = [
+            "id,name\nR1,a\nR2,\"b\nc\"x\n",
+            "id,name\nR1,a\nR2,b\"c\n",
+            "id,name\nR1,a\nR2,\"never closed\nR3,c\n",
+            "id,name\nR1,a\nR1,b\n",
+        ]
+        func rows(_ text: String, pieces: Int?) -> Result<[ImportedRow], ImportError> {
+            do throws(ImportError) {
+                guard let pieces else {
+                    return .success(try DataImport.read(bytes: Array(text.utf8), format: .csv, displayName: "data/r.csv",
+                                                        entity: resident, schema: schema))
+                }
+                let path = folder.appendingPathComponent("r.csv").path
+                FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+                var out: [ImportedRow] = []
+                try DataImport.forEachRow(path: path, displayName: "data/r.csv", entity: resident, schema: schema,
+                                          pieceSize: pieces) { row, _ in
+                    out.append(row)
+                    return true
+                }
+                return .success(out)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var invalid = Array("id,name\nR1,a\nR2,".utf8)
+        invalid += [0xE5, 0xBC, 0x0A]
+        for text in [good] + bad {
+            let whole = rows(text, pieces: nil)
+            for pieces in [1, 2, 3, 5, 7, 64, 1 << 20] {
+                #expect(rows(text, pieces: pieces) == whole, "read \(pieces) bytes at a time: \(text.debugDescription)")
+            }
+        }
+        #expect((try? rows(good, pieces: nil).get())?.count == 5)
+        // Bytes that are not UTF-8, read one at a time.
+        let path = folder.appendingPathComponent("bad.csv").path
+        FileManager.default.createFile(atPath: path, contents: Data(invalid))
+        #expect(throws: ImportError(message: "data/bad.csv:3: this line is not valid UTF-8 text; save the file as UTF-8", line: 3)) {
+            try DataImport.forEachRow(path: path, displayName: "data/bad.csv", entity: resident, schema: schema, pieceSize: 1) { _, _ in true }
+        }
+    }
+
+    /// Rows come as they are read, and stop when asked to.
+    @Test func rowsComeOneByOneUntilAskedToStop() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("r.csv").path
+        // The second row is fine, the fourth is not: rows before it come first.
+        FileManager.default.createFile(atPath: path, contents: Data("id,age\nR1,1\nR2,2\nR3,x\n".utf8))
+        var seen: [Int] = []
+        #expect(throws: ImportError(message: "data/r.csv:4: field 'age': expected a Number, found \"x\"", line: 4, field: "age")) {
+            try DataImport.forEachRow(path: path, displayName: "data/r.csv", entity: resident, schema: schema) { row, read in
+                seen.append(row.line)
+                #expect(read.bytesRead <= read.fileSize)
+                return true
+            }
+        }
+        #expect(seen == [2, 3])
+        seen = []
+        try DataImport.forEachRow(path: path, displayName: "data/r.csv", entity: resident, schema: schema) { row, _ in
+            seen.append(row.line)
+            return false
+        }
+        #expect(seen == [2])
+    }
 }

@@ -16,15 +16,29 @@ import CivicSyntax
 /// What it buys: an award went from about 25 SQLite statements to one row
 /// in a batched INSERT (see docs/performance.md).
 public final class BookCache {
-    /// Balances read or moved in this run, by `Books.balanceKey`.
-    var balances: [String: Number] = [:]
-    /// Rows of `$balance` to write, by key.
-    var changedBalances: [String: [Value]] = [:]
+    /// One holder's balance in one account (its `$balance` row's key is `text`).
+    struct BalanceKey: Hashable {
+        var account: String
+        var holder: HolderName
+        var text: String { Books.balanceKey(account, holder.entity, keyText: holder.key) }
+    }
+    /// Balances read or moved in this run.
+    var balances: [BalanceKey: Number] = [:]
+    /// Balances to write to `$balance`.
+    var changedBalances: Set<BalanceKey> = []
     /// "account|entity" pairs whose balances were read whole: one not in
     /// `balances` is 0.
     var wholeAccounts: Set<String> = []
 
-    /// What the books know of one holder ("entity|key") in this run: the
+    /// A holder as the books name it: its entity, and its key as text
+    /// (`Books.keyText`). Two texts rather than "entity|key" made into one:
+    /// short ones are kept inline, so naming a holder allocates nothing.
+    struct HolderName: Hashable {
+        var entity: String
+        var key: String
+    }
+
+    /// What the books know of one holder in this run: the
     /// totals of its caps, and since when its awards are in them.
     ///
     /// What it buys: an award finds its holder with one lookup by text, and
@@ -38,15 +52,18 @@ public final class BookCache {
         /// Cap totals, from the ledger entries read and the awards of this run.
         var capTotals: [CapWindow: Number] = [:]
 
-        init(number: Int) { self.number = number }
+        init(number: Int) {
+            self.number = number
+            capTotals.reserveCapacity(16)
+        }
     }
-    var holders: [String: Holder] = [:]
+    var holders: [HolderName: Holder] = [:]
 
     /// The holder's books, made when first asked for.
-    func holder(_ text: String) -> Holder {
-        if let h = holders[text] { return h }
+    func holder(_ name: HolderName) -> Holder {
+        if let h = holders[name] { return h }
         let h = Holder(number: holders.count)
-        holders[text] = h
+        holders[name] = h
         return h
     }
 
@@ -157,12 +174,16 @@ public final class BookCache {
     public func flush(_ store: Store) throws(StoreError) {
         defer {
             newEntries = []
-            changedBalances = [:]
+            changedBalances = []
             changedWindows = [:]
         }
         try flushEntries(store)
         if !changedBalances.isEmpty {
-            try store.put(Books.balance, rows: changedBalances.keys.sorted().compactMap { changedBalances[$0] })
+            let rows: [[Value]] = changedBalances.map { k in (text: k.text, key: k) }.sorted { $0.text < $1.text }.map { k in
+                [.text(k.text), .text(k.key.account), .text(k.key.holder.entity), .text(k.key.holder.key),
+                 .number(balances[k.key] ?? .zero)]
+            }
+            try store.put(Books.balance, rows: rows)
         }
         if !changedWindows.isEmpty {
             try store.put(Books.window, rows: changedWindows.keys.sorted().compactMap { changedWindows[$0] })
@@ -179,7 +200,7 @@ public final class BookCache {
     /// Forgets everything, written or not (after a rollback).
     public func discard() {
         balances = [:]
-        changedBalances = [:]
+        changedBalances = []
         wholeAccounts = []
         windows = [:]
         changedWindows = [:]

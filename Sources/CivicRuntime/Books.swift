@@ -65,7 +65,11 @@ public enum Books {
     public static func keyText(_ key: Value) -> String { key.formatted(FormatOptions(reveal: true)) }
 
     static func balanceKey(_ account: String, _ entity: String, _ key: Value) -> String {
-        "\(account)|\(entity)|\(keyText(key))"
+        balanceKey(account, entity, keyText: keyText(key))
+    }
+
+    static func balanceKey(_ account: String, _ entity: String, keyText: String) -> String {
+        "\(account)|\(entity)|\(keyText)"
     }
 }
 
@@ -80,14 +84,14 @@ public struct Bookkeeper {
     // MARK: Balances and entries
 
     func balance(_ account: String, _ entity: String, _ key: Value) throws(StoreError) -> Number {
-        try balance(Books.balanceKey(account, entity, key), account, entity)
+        try balance(BookCache.BalanceKey(account: account, holder: BookCache.HolderName(entity: entity, key: Books.keyText(key))))
     }
 
-    func balance(_ k: String, _ account: String, _ entity: String) throws(StoreError) -> Number {
+    func balance(_ k: BookCache.BalanceKey) throws(StoreError) -> Number {
         if let n = cache.balances[k] { return n }
-        if cache.wholeAccounts.contains("\(account)|\(entity)") { return .zero }
+        if cache.wholeAccounts.contains("\(k.account)|\(k.holder.entity)") { return .zero }
         var n = Number.zero
-        if let row = try store.row(Books.balance, key: .text(k)), case .number(let stored)? = row["balance"] { n = stored }
+        if let row = try store.row(Books.balance, key: .text(k.text)), case .number(let stored)? = row["balance"] { n = stored }
         cache.balances[k] = n
         return n
     }
@@ -101,7 +105,9 @@ public struct Bookkeeper {
                                filter: .and(.compare(FieldPath(["account"]), .equal, .parameter(0)),
                                             .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))))
         for row in try store.fetch(query, [.text(account), .text(entity)]) {
-            guard case .text(let k)? = row["key"], case .number(let n)? = row["balance"] else { continue }
+            guard case .text(let a)? = row["account"], case .text(let e)? = row["holder_entity"],
+                  case .text(let h)? = row["holder_key"], case .number(let n)? = row["balance"] else { continue }
+            let k = BookCache.BalanceKey(account: a, holder: BookCache.HolderName(entity: e, key: h))
             if cache.balances[k] == nil { cache.balances[k] = n }
         }
         cache.wholeAccounts.insert(whole)
@@ -120,12 +126,12 @@ public struct Bookkeeper {
             entry.expires.map { .time($0) } ?? .none,
         ])
         if cache.newEntries.count >= BookCache.entriesPerWrite { try cache.flushEntries(store) }
-        let key = Books.balanceKey(entry.account, entry.holderEntity, entry.holderKey)
-        let old = try balance(key, entry.account, entry.holderEntity)
+        let key = BookCache.BalanceKey(account: entry.account, holder: BookCache.HolderName(entity: entry.holderEntity, key: holderKey))
+        let old = try balance(key)
         let new: Number
         do { new = try old.adding(entry.amount) } catch { throw StoreError("the balance is too large") }
         cache.balances[key] = new
-        cache.changedBalances[key] = [.text(key), .text(entry.account), .text(entry.holderEntity), .text(holderKey), .number(new)]
+        cache.changedBalances.insert(key)
         if let expires = entry.expires, entry.amount > .zero {
             _ = try store.insert(Books.lot, [.number(Number(stored.id)), .text(entry.account), .text(entry.holderEntity),
                                              .text(holderKey), .time(entry.at), .time(expires), .number(entry.amount)])
@@ -258,6 +264,11 @@ public struct Bookkeeper {
         let known = holder.capHorizon
         if let known, known <= start { return }
         let first = try cache.firstEntryOfRun(store)
+        // A ledger empty when the run began holds no earlier awards to read.
+        if first == 1 {
+            holder.capHorizon = start
+            return
+        }
         var filter: StorePredicate = .and(.and(.compare(FieldPath(["holder_key"]), .equal, .parameter(0)),
                                                .compare(FieldPath(["holder_entity"]), .equal, .parameter(1))),
                                           .and(.and(.compare(FieldPath(["at"]), .greaterEqual, .parameter(2)),

@@ -60,10 +60,10 @@ extension Compiler {
         return (entity, key)
     }
 
-    /// The same, with the holder as the books write it: "entity|key".
-    static func storedHolder(_ m: Machine, _ value: Value, _ span: Span, _ verb: String) throws(RuntimeError) -> (entity: String, key: Value, text: String) {
+    /// The same, with the holder as the books name it.
+    static func storedHolder(_ m: Machine, _ value: Value, _ span: Span, _ verb: String) throws(RuntimeError) -> (entity: String, key: Value, name: BookCache.HolderName) {
         let (entity, key) = try identity(value, span, verb)
-        let known = "\(entity)|\(Books.keyText(key))"
+        let known = BookCache.HolderName(entity: entity, key: Books.keyText(key))
         if m.storedRows.contains(known) { return (entity, key, known) }
         let found: Bool
         do throws(StoreError) { found = try m.store.contains(entity, key: key) } catch { throw storeError(error, span) }
@@ -87,10 +87,10 @@ extension Compiler {
         awardsInRule += 1
         return { m throws(RuntimeError) in
             let requested = try Compiler.amount(try amount(m), "award", amountSpan)
-            let (entity, key, holderText) = try Compiler.storedHolder(m, try holder(m), holderSpan, "award")
+            let (entity, key, holderName) = try Compiler.storedHolder(m, try holder(m), holderSpan, "award")
             let account = try Compiler.account(m, name, entity, accountName.span)
             let why = try Compiler.reason(reason, m)
-            try Compiler.credit(m, account, entity, key, holderText, requested, why, span, ordinal: ordinal)
+            try Compiler.credit(m, account, entity, key, holderName, requested, why, span, ordinal: ordinal)
             return .normal
         }
     }
@@ -98,7 +98,7 @@ extension Compiler {
     /// Credits an account, cut by the rule's caps and budgets and the
     /// account's `at most`; the entry records any cut. Inside a rule, an event
     /// is handled once per holder and account: a second time changes nothing.
-    static func credit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ holderText: String, _ requested: Number,
+    static func credit(_ m: Machine, _ account: StoredAccount, _ entity: String, _ key: Value, _ holderName: BookCache.HolderName, _ requested: Number,
                        _ reason: String?, _ span: Span, ordinal: Int = 0) throws(RuntimeError) {
         let rule = m.rule
         let at = rule?.at ?? m.now
@@ -107,7 +107,7 @@ extension Compiler {
             var holder: BookCache.Holder?
             var ruleName = 0, accountName = 0
             if let rule {
-                let h = b.cache.holder(holderText)
+                let h = b.cache.holder(holderName)
                 holder = h
                 ruleName = b.cache.name(rule.name)
                 accountName = b.cache.name(account.name)
@@ -125,7 +125,7 @@ extension Compiler {
             var budgets: [String] = []
             var caps: [BookCache.CapWindow] = []
             if let rule, let holder {
-                let keyText = Books.keyText(key)
+                let keyText = holderName.key
                 // The holder's awards from the earliest period any cap asks for, read at once.
                 if let earliest = rule.caps.map({ at.startOf($0.period) }).min() {
                     try b.readAwards(holder, entity: entity, key: keyText, from: earliest)

@@ -108,9 +108,9 @@ extension Compiler {
         var row: [Value] = []
         row.reserveCapacity(stored.fields.count)
         do throws(StoreError) {
-            for (i, field) in stored.fields.enumerated() {
-                let v = i < values.count ? values[i] : (field.defaultValue ?? .none)
-                row.append(try RowCheck.stored(v, for: field, of: event))
+            for i in stored.fields.indices {
+                let v = i < values.count ? values[i] : (stored.fields[i].defaultValue ?? .none)
+                row.append(try RowCheck.change(v, for: stored.fields[i], of: event) ?? v)
             }
         } catch {
             throw storeError(error, span)
@@ -123,11 +123,12 @@ extension Compiler {
     /// order written; false when its id was handled before.
     static func handle(_ event: String, _ values: [Value], _ stored: StoredEntity, _ m: Machine, _ span: Span) throws(RuntimeError) -> Bool {
         var row = values
-        if let a = stored.index(of: "at"), a < row.count {
+        let atIndex = stored.index(of: "at")
+        if let a = atIndex, a < row.count {
             if case .none = row[a] { row[a] = .time(m.now) }
         }
-        guard let a = stored.index(of: "at"), a < row.count, case .time(let at) = row[a] else {
-            let found = stored.index(of: "at").flatMap { $0 < row.count ? row[$0] : nil } ?? .none
+        guard let a = atIndex, a < row.count, case .time(let at) = row[a] else {
+            let found = atIndex.flatMap { $0 < row.count ? row[$0] : nil } ?? .none
             throw RuntimeError("an event's 'at' must be a Time, found \(found.typeNameWithArticle)", at: span)
         }
         let record: Record
@@ -154,7 +155,7 @@ extension Compiler {
         }
         let id = record["id"]?.formatted(m.format) ?? ""
         m.stats.eventsHandled += 1
-        m.books.handled = []
+        m.books.handled.removeAll(keepingCapacity: true)
         for rule in m.rules where rule.event == event {
             do throws(RuntimeError) {
                 try rule.apply(to: .record(record), id: id, at: at, m)

@@ -53,9 +53,9 @@ public final class Machine {
     /// (`finishBooks`) or dropped with a failed run (`discardBooks`).
     public let books = BookCache()
     var bookkeeper: Bookkeeper { Bookkeeper(store: store, cache: books) }
-    /// Rows known to be stored in this run ("entity|key"), so that an award
-    /// does not look its holder up again; forgotten when any row is removed.
-    var storedRows: Set<String> = []
+    /// Rows known to be stored in this run, so that an award does not look
+    /// its holder up again; forgotten when any row is removed.
+    var storedRows: Set<BookCache.HolderName> = []
     /// The failed `expect`s of the test being run (nil outside a test: there
     /// a failed `expect` stops the run).
     public var expectationFailures: [ExpectationFailure]?

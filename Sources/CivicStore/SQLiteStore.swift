@@ -49,7 +49,12 @@ public final class SQLiteStore: Store {
     /// Rows found by key in the open transaction (entity → stored key → row
     /// number), so that a reference checked once is not looked up again.
     /// Forgotten when a row is removed and when the transaction ends.
-    var located: [String: [DatabaseValue: Int64]] = [:]
+    var located: [LocatedKey: Int64] = [:]
+    /// A row's key in `located`: its entity and its stored key.
+    struct LocatedKey: Hashable {
+        var entity: String
+        var key: DatabaseValue
+    }
     /// Set while `prepare` changes tables: if it fails, the schema is read again.
     var schemaInFlux = false
 
@@ -642,10 +647,11 @@ public final class SQLiteStore: Store {
     /// matches keys: written the same), or nil.
     func locate(_ db: Database, _ t: SQLiteTable, _ key: Value) throws -> Int64? {
         guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
-        if let r = located[t.entity.name]?[e] { return r }
+        let known = LocatedKey(entity: t.entity.name, key: e)
+        if let r = located[known] { return r }
         let found = try values(db, t.locateSQL, [e])
         guard case .int64(let r)? = found.first?.storage else { return nil }
-        if db.isInsideTransaction { located[t.entity.name, default: [:]][e] = r }
+        if db.isInsideTransaction { located[known] = r }
         return r
     }
 

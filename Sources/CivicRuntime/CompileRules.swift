@@ -28,14 +28,17 @@ final class CompiledRule {
     /// Applies the rule to one event, in a frame of its own.
     func apply(to event: Value, id: String, at: CivicTime, _ m: Machine) throws(RuntimeError) {
         let newBase = m.stack.count
-        defer { if m.stack.count > newBase { m.stack.removeSubrange(newBase...) } }
+        defer { if m.stack.count > newBase { m.stack.removeLast(m.stack.count - newBase) } }
         for _ in 0..<max(1, frameSize) { m.stack.append(.none) }
-        let savedBase = m.base, savedRule = m.rule
+        let savedBase = m.base
         m.base = newBase
-        defer { m.base = savedBase; m.rule = savedRule }
+        defer { m.base = savedBase }
         m.stack[newBase + variableSlot] = event
         if let condition, !(try condition(m)) { return }
         m.stats.rulesFired += 1
+        // Most events meet few rules: the rule being applied is saved only for those they meet.
+        let savedRule = m.rule
+        defer { m.rule = savedRule }
         m.rule = RuleContext(name: name, eventType: self.event, eventID: id, at: at, caps: caps, budgets: budgets)
         _ = try body(m)
     }
@@ -108,9 +111,10 @@ extension Compiler {
         var row: [Value] = []
         row.reserveCapacity(stored.fields.count)
         do throws(StoreError) {
-            for i in stored.fields.indices {
-                let v = i < values.count ? values[i] : (stored.fields[i].defaultValue ?? .none)
-                row.append(try RowCheck.change(v, for: stored.fields[i], of: event) ?? v)
+            let fields = stored.fields
+            for i in fields.indices {
+                let v = i < values.count ? values[i] : (fields[i].defaultValue ?? .none)
+                row.append(try RowCheck.change(v, field: i, of: fields, entity: event) ?? v)
             }
         } catch {
             throw storeError(error, span)

@@ -748,12 +748,10 @@ public final class SQLiteStore: Store {
                 if after > current { next = after }
             }
         }
-        // Fields borrowed, not copied, and a row copied only if a value
-        // changes: a batch of a run's books is thousands of rows.
-        try fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices {
-                if let changed = try RowCheck.change(row[i], for: fields[i], of: entity) { row[i] = changed }
-            }
+        // A row copied only if a value changes: a batch of a run's books is
+        // thousands of rows.
+        for i in fields.indices {
+            if let changed = try RowCheck.change(row[i], field: i, of: fields, entity: entity) { row[i] = changed }
         }
         try self.checkReferences(db, row, t.referenceIndexes, t)
         do {

@@ -6,9 +6,20 @@ both computed the same result; prints a table of medians and ratios.
     python3 Benchmarks/bench.py [--runs 5] [--rows 1000000] [--residents 100000] [--events 1000000]
                                 [--households 100000] [--workers 400] [--scratch-path PATH] [GROUP ...]
 
-Groups: queries, rules, assign. Data is made once under Benchmarks/.data/ (not
+Groups: core, start, queries, rules, assign. Data is made once under Benchmarks/.data/ (not
 committed). --scratch-path builds Civic there (swift build --scratch-path) and
 runs that build's binary.
+
+core: the language alone (Benchmarks/core/): fib(30) by recursion, a loop of
+10,000,000 steps summing numbers, a 1,000,000-character text built ten
+characters at a time, 1,000,000 numbers made and sorted, 100,000 records made
+and filtered on two fields; each as NAME.civic, NAME.py (CPython 3) and
+NAME.lua (Lua 5.4: apt-get install lua5.4), which must print the same. Goals:
+Civic at most half of CPython's time and at most 2x Lua's, on every workload.
+
+start: `civic run` of a one-line script (goal under 20 ms) and `civic check`
+of a 10,000-line script made by Benchmarks/start/generate.py (goal under
+100 ms), with python3 and lua5.4 running one line for comparison.
 
 rules: HazardReport events applied by ten points rules with caps and a budget
 (Benchmarks/rules/). Civic: `civic run rules.civic --db STORE --events
@@ -89,6 +100,44 @@ def generated(path, label, cmd):
             print(f"making {label}...", flush=True)
         sh(cmd)
     return path
+
+
+CORE = ["fib", "loop", "text", "sort", "records"]
+
+
+def core_workloads(args):
+    folder = os.path.join(BENCH, "core")
+    for name in CORE:
+        yield (f"core/{name}", [civic(), "run", os.path.join(folder, name + ".civic")],
+               [("python3", [sys.executable, os.path.join(folder, name + ".py")]),
+                ("lua5.4", ["lua5.4", os.path.join(folder, name + ".lua")])])
+
+
+def start_group(args):
+    folder = os.path.join(BENCH, "start")
+    os.makedirs(DATA, exist_ok=True)
+    big = generated(os.path.join(DATA, "check-10000.civic"), None,
+                    [sys.executable, os.path.join(folder, "generate.py"), "10000", os.path.join(DATA, "check-10000.civic")])
+    one = os.path.join(folder, "one.civic")
+    steps = [("civic run of one line", [civic(), "run", one], 0.020),
+             ("civic check of 10,000 lines", [civic(), "check", big], 0.100),
+             ("python3 of one line", [sys.executable, "-c", "print(1)"], None),
+             ("lua5.4 of one line", ["lua5.4", "-e", "print(1)"], None)]
+    runs = max(args.runs, 10)
+    medians = {}
+    for _ in range(runs):
+        for title, cmd, _goal in steps:
+            t, _out = timed(cmd)
+            medians.setdefault(title, []).append(t)
+    print()
+    print(f"start and check, median of {runs} runs")
+    print()
+    print("| step | time (median) | goal |")
+    print("|---|---|---|")
+    for title, _cmd, goal in steps:
+        m = statistics.median(medians[title])
+        verdict = "" if goal is None else f"under {goal * 1000:.0f} ms: {'yes' if m < goal else 'no'}"
+        print(f"| {title} | {m * 1000:.1f} ms | {verdict} |")
 
 
 def queries_setup(rows):
@@ -302,9 +351,11 @@ def assign_group(args):
           f"a second run moves nothing: {'yes' if all(r[8] == 0 for r in rows) else 'no'}")
 
 
-GROUPS = {"queries": queries_workloads, "rules": rules_workloads}
+GROUPS = {"core": core_workloads, "queries": queries_workloads, "rules": rules_workloads}
 # Groups with their own steps and report, not a comparison with a peer.
-STEPS = {"assign": assign_group}
+STEPS = {"start": start_group, "assign": assign_group}
+# Goals of a group, as the most Civic's time may be over each peer's.
+GOALS = {"core": {"python3": 0.5, "lua5.4": 2.0}, "queries": {"sqlite3 shell": 1.3}}
 
 
 def first_difference(a, b):
@@ -336,43 +387,55 @@ def main():
         if group in STEPS:
             STEPS[group](args)
             continue
-        for name, civic_cmd, peer_name, peer_cmd, *extra in GROUPS[group](args):
-            # Optional hooks: *_before runs untimed before each timed command;
-            # *_after runs untimed after the last run, its output appended to
-            # what is compared; units = (count, word) for a throughput.
+        for name, civic_cmd, *rest in GROUPS[group](args):
+            # A workload has one peer (name, command) or a list of them, and
+            # optional hooks: *_before runs untimed before each timed command
+            # of its side; *_after runs untimed after the last run, its output
+            # appended to what is compared; units = (count, word) for a throughput.
+            if isinstance(rest[0], str):
+                peers, extra = [(rest[0], rest[1])], rest[2:]
+            else:
+                peers, extra = rest[0], rest[1:]
             hooks = extra[0] if extra else {}
-            civic_times, peer_times = [], []
-            civic_out = peer_out = None
+            civic_times = []
+            peer_times = {p: [] for p, _ in peers}
+            civic_out, peer_out = None, {}
             for _ in range(args.runs):
                 hooks.get("civic_before", lambda: None)()
                 t, civic_out = timed(civic_cmd)
                 civic_times.append(t)
-                hooks.get("peer_before", lambda: None)()
-                t, peer_out = timed(peer_cmd)
-                peer_times.append(t)
+                for peer_name, peer_cmd in peers:
+                    hooks.get("peer_before", lambda: None)()
+                    t, peer_out[peer_name] = timed(peer_cmd)
+                    peer_times[peer_name].append(t)
             if "civic_after" in hooks:
                 civic_out += "\n" + hooks["civic_after"]()
-            if "peer_after" in hooks:
-                peer_out += "\n" + hooks["peer_after"]()
-            same = normalize(civic_out) == normalize(peer_out)
-            if not same:
-                print(f"{name}: RESULTS DIFFER\n civic: {civic_out[:200]}\n peer:  {peer_out[:200]}")
-                if hooks:
-                    print(f" first difference: {first_difference(normalize(civic_out), normalize(peer_out))}")
-            c, q = statistics.median(civic_times), statistics.median(peer_times)
-            results.append((name, peer_name, c, q, same))
-            print(f"{name:28} civic {c * 1000:9.1f} ms   {peer_name} {q * 1000:9.1f} ms   ratio {c / q:5.2f}{'' if same else '  (DIFFERENT RESULTS)'}", flush=True)
-            if "units" in hooks:
-                count, word = hooks["units"]
-                throughputs.append((name, peer_name, count, word, count / c, count / q))
-                print(f"{'':28} civic {count / c:9.0f} {word}/s   {peer_name} {count / q:9.0f} {word}/s", flush=True)
-                print("\n".join("    " + line for line in civic_out.splitlines()[:18]), flush=True)
+            c = statistics.median(civic_times)
+            for peer_name, _ in peers:
+                out = peer_out[peer_name]
+                if "peer_after" in hooks:
+                    out += "\n" + hooks["peer_after"]()
+                same = normalize(civic_out) == normalize(out)
+                if not same:
+                    print(f"{name}: RESULTS DIFFER from {peer_name}\n civic: {civic_out[:200]}\n peer:  {out[:200]}")
+                    if hooks:
+                        print(f" first difference: {first_difference(normalize(civic_out), normalize(out))}")
+                q = statistics.median(peer_times[peer_name])
+                goal = GOALS.get(group, {}).get(peer_name)
+                results.append((name, peer_name, c, q, same, goal))
+                print(f"{name:28} civic {c * 1000:9.1f} ms   {peer_name} {q * 1000:9.1f} ms   ratio {c / q:5.2f}{'' if same else '  (DIFFERENT RESULTS)'}", flush=True)
+                if "units" in hooks:
+                    count, word = hooks["units"]
+                    throughputs.append((name, peer_name, count, word, count / c, count / q))
+                    print(f"{'':28} civic {count / c:9.0f} {word}/s   {peer_name} {count / q:9.0f} {word}/s", flush=True)
+                    print("\n".join("    " + line for line in civic_out.splitlines()[:18]), flush=True)
     if results:
         print()
-        print("| workload | peer | Civic (median) | peer (median) | Civic / peer | same result |")
-        print("|---|---|---|---|---|---|")
-        for name, peer, c, q, same in results:
-            print(f"| {name} | {peer} | {c * 1000:.1f} ms | {q * 1000:.1f} ms | {c / q:.2f} | {'yes' if same else 'NO'} |")
+        print("| workload | peer | Civic (median) | peer (median) | Civic / peer | goal | same result |")
+        print("|---|---|---|---|---|---|---|")
+        for name, peer, c, q, same, goal in results:
+            met = "" if goal is None else f"≤ {goal}: {'yes' if c / q <= goal else 'no'}"
+            print(f"| {name} | {peer} | {c * 1000:.1f} ms | {q * 1000:.1f} ms | {c / q:.2f} | {met} | {'yes' if same else 'NO'} |")
     if throughputs:
         print()
         print("| workload | peer | size | Civic | peer | Civic / peer throughput |")

@@ -15,7 +15,7 @@ import CivicCheck
 /// the script (which could read or change it); anything else, and any value
 /// that is not a Text or List, goes the plain way.
 extension Compiler {
-    mutating func accumulation(_ target: AssignTarget, _ value: Expr) -> Exec? {
+    mutating func accumulation(_ target: AssignTarget, _ value: Expr) -> Step? {
         guard case .name(let id) = target, let ref = program.slots[id.span] else { return nil }
         let piece: Expr
         let appends: Bool
@@ -30,6 +30,9 @@ extension Compiler {
             return nil
         }
         guard !mentions(piece, ref) else { return nil }
+        // A variable the checker knows is a Number (a sum in a loop) stays on the plain path.
+        let type = program.type(of: value)
+        guard type.mayBe(.text) || type.mayBe(.list(.any)) else { return nil }
         let next = expr(piece)
         let plain = expr(value)
         let take: (Machine) -> Value, put: (Machine, Value) -> Void
@@ -42,7 +45,7 @@ extension Compiler {
             put = { m, v in m.stack[m.base &+ i] = v }
         }
         let limit = BuiltinLibrary.maxLength
-        return { m throws(RuntimeError) in
+        return Step { m throws(RuntimeError) in
             let p = try next(m)
             var whole = take(m)
             // Each branch binds the payload and then drops `whole`, so that the

@@ -133,7 +133,7 @@ extension Compiler {
     /// stored in the field the checker added (`worker`), with what moved and
     /// what could not be placed reported by name.
     mutating func assign(_ entity: Identifier, _ worker: Identifier, _ condition: Expr?,
-                         _ options: [AssignOption], _ span: Span) -> Exec? {
+                         _ options: [AssignOption], _ span: Span) -> Exec {
         let a = compiledAssign(entity, worker, condition, options, span)
         return { m throws(RuntimeError) in
             let (order, workerKeys) = try a.eligible(m)

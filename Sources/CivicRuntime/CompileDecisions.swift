@@ -206,7 +206,7 @@ extension Compiler {
 
     /// `explain X.points`, `explain enrol X in P`, `explain redeem I for X`: says
     /// why, and changes nothing.
-    mutating func explain(_ inner: Stmt, _ span: Span) -> Exec? {
+    mutating func explain(_ inner: Stmt, _ span: Span) -> Exec {
         switch inner.kind {
         case .enrol(let who, let programmeExpr):
             let row = expr(who), name = expr(programmeExpr)
@@ -250,7 +250,7 @@ extension Compiler {
             break
         }
         diagnostics.append(.error("'explain' explains a balance ('explain zhang.points'), an enrolment or a redemption", at: span))
-        return nil
+        return { _ in .normal }
     }
 
     static let entryShape = RecordShape(["at", "amount", "by", "event", "reason", "cut"])

@@ -8,6 +8,11 @@ extension Compiler {
 
     /// An expression that must give a Bool (conditions).
     mutating func boolean(_ e: Expr, _ what: String) -> (Machine) throws(RuntimeError) -> Bool {
+        // A comparison gives its answer straight, not as a Value to unwrap.
+        if case .binary(let op, let left, let right) = e.kind,
+           [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op) {
+            return comparison(op, operand(left), operand(right), e.span)
+        }
         let v = expr(e)
         let span = e.span
         return { m throws(RuntimeError) in
@@ -267,22 +272,22 @@ extension Compiler {
 
     /// A call of a function of the script, or of a built-in.
     mutating func call(_ callee: Identifier, _ arguments: [Expr], _ e: Expr) -> Eval {
-        let args = arguments.map { expr($0) }
         let span = e.span
         switch program.resolution(of: e) {
         case .function(let index)?:
             let function = functions[index]
-            return Compiler.userCall(function, args, span)
+            return Compiler.userCall(function, arguments.map { operand($0) }, span)
         case .builtin(let name)?:
             guard let implementation = BuiltinLibrary.implementations[name] else {
                 diagnostics.append(.error("the built-in '\(name)' has no implementation", at: span))
                 return constant(.none)
             }
             let argumentSpans = arguments.map(\.span)
+            let args = arguments.map { Operation(eval: expr($0)) }
             return { m throws(RuntimeError) in
                 var values: [Value] = []
                 values.reserveCapacity(args.count)
-                for a in args { values.append(try a(m)) }
+                for a in args { values.append(try a.eval(m)) }
                 do throws(BuiltinError) {
                     return try implementation(values, m.builtinEnvironment)
                 } catch {
@@ -296,7 +301,7 @@ extension Compiler {
         }
     }
 
-    static func userCall(_ function: CompiledFunction, _ args: [Eval], _ span: Span) -> Eval {
+    static func userCall(_ function: CompiledFunction, _ args: [Operand], _ span: Span) -> Eval {
         let extra = function.slotCount - function.parameterCount
         return { m throws(RuntimeError) in
             try m.step(span)
@@ -305,8 +310,8 @@ extension Compiler {
                                    hint: "a function that calls itself needs a case that stops; or raise the limit with --max-depth")
             }
             let newBase = m.stack.count
-            defer { if m.stack.count > newBase { m.stack.removeSubrange(newBase...) } }
-            for a in args { m.stack.append(try a(m)) }
+            defer { if m.stack.count > newBase { m.stack.removeLast(m.stack.count - newBase) } }
+            for a in args { m.stack.append(try a.value(m)) }
             for _ in 0..<max(0, extra) { m.stack.append(.none) }
             let savedBase = m.base
             m.base = newBase

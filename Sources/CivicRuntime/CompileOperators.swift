@@ -21,11 +21,11 @@ extension Compiler {
         default:
             break
         }
-        let l = expr(left), r = expr(right)
+        let l = operand(left), r = operand(right)
         switch op {
         case .add:
             return { m throws(RuntimeError) in
-                let a = try l(m), b = try r(m)
+                let a = try l.value(m), b = try r.value(m)
                 if case .number(let x) = a, case .number(let y) = b {
                     do throws(NumberError) { return .number(try x.adding(y)) } catch { throw Operators.numberError(error, span) }
                 }
@@ -33,44 +33,63 @@ extension Compiler {
             }
         case .subtract:
             return { m throws(RuntimeError) in
-                let a = try l(m), b = try r(m)
+                let a = try l.value(m), b = try r.value(m)
                 if case .number(let x) = a, case .number(let y) = b {
                     do throws(NumberError) { return .number(try x.subtracting(y)) } catch { throw Operators.numberError(error, span) }
                 }
                 return try Operators.subtract(a, b, span)
             }
         case .multiply:
-            return { m throws(RuntimeError) in try Operators.multiply(try l(m), try r(m), span) }
+            return { m throws(RuntimeError) in try Operators.multiply(try l.value(m), try r.value(m), span) }
         case .divide:
-            return { m throws(RuntimeError) in try Operators.divide(try l(m), try r(m), span) }
+            return { m throws(RuntimeError) in try Operators.divide(try l.value(m), try r.value(m), span) }
         case .mod:
-            return { m throws(RuntimeError) in try Operators.mod(try l(m), try r(m), span) }
-        case .equal:
-            return { m throws(RuntimeError) in .bool(try l(m) == (try r(m))) }
-        case .notEqual:
-            return { m throws(RuntimeError) in .bool(try l(m) != (try r(m))) }
-        case .less, .lessEqual, .greater, .greaterEqual:
-            let test: @Sendable (Int) -> Bool
-            switch op {
-            case .less: test = { $0 < 0 }
-            case .lessEqual: test = { $0 <= 0 }
-            case .greater: test = { $0 > 0 }
-            default: test = { $0 >= 0 }
-            }
-            return { m throws(RuntimeError) in
-                let a = try l(m), b = try r(m)
-                if case .number(let x) = a, case .number(let y) = b {
-                    return .bool(test(x < y ? -1 : (x == y ? 0 : 1)))
-                }
-                // A missing value is neither more nor less than anything, as in a database.
-                if case .none = a { return .bool(false) }
-                if case .none = b { return .bool(false) }
-                return .bool(test(try Operators.compare(a, b, op, span)))
-            }
+            return { m throws(RuntimeError) in try Operators.mod(try l.value(m), try r.value(m), span) }
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            let test = comparison(op, l, r, span)
+            return { m throws(RuntimeError) in .bool(try test(m)) }
         case .in:
-            return { m throws(RuntimeError) in .bool(try Operators.contains(try l(m), try r(m), span)) }
+            return { m throws(RuntimeError) in .bool(try Operators.contains(try l.value(m), try r.value(m), span)) }
         case .and, .or:
             return constant(.none)
+        }
+    }
+
+    /// A comparison as a test, numbers compared directly. A missing value is
+    /// neither more nor less than anything, as in a database; `==` and `!=`
+    /// compare any two values.
+    func comparison(_ op: BinaryOperator, _ l: Operand, _ r: Operand, _ span: Span) -> (Machine) throws(RuntimeError) -> Bool {
+        switch op {
+        case .equal:
+            return { m throws(RuntimeError) in
+                let a = try l.value(m), b = try r.value(m)
+                if case .number(let x) = a, case .number(let y) = b { return x == y }
+                return a == b
+            }
+        case .notEqual:
+            return { m throws(RuntimeError) in
+                let a = try l.value(m), b = try r.value(m)
+                if case .number(let x) = a, case .number(let y) = b { return x != y }
+                return a != b
+            }
+        default:
+            return { m throws(RuntimeError) in
+                let a = try l.value(m), b = try r.value(m)
+                let order: Int
+                if case .number(let x) = a, case .number(let y) = b {
+                    order = x < y ? -1 : (x == y ? 0 : 1)
+                } else {
+                    if case .none = a { return false }
+                    if case .none = b { return false }
+                    order = try Operators.compare(a, b, op, span)
+                }
+                switch op {
+                case .less: return order < 0
+                case .lessEqual: return order <= 0
+                case .greater: return order > 0
+                default: return order >= 0
+                }
+            }
         }
     }
 }

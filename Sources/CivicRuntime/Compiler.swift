@@ -30,7 +30,8 @@ final class CompiledFunction {
     let name: String
     let parameterCount: Int
     let slotCount: Int
-    var body: Exec = { _ in .normal }
+    /// Read on every call: no run-time exclusivity check (see `Machine`).
+    @exclusivity(unchecked) var body: Exec = { _ in .normal }
 
     init(name: String, parameterCount: Int, slotCount: Int) {
         self.name = name
@@ -105,14 +106,27 @@ public struct Compiler {
     // MARK: Statements
 
     mutating func block(_ statements: [Stmt]) -> Exec {
-        let compiled = statements.compactMap { statement($0) }
+        // The closures are kept in `Step`s, not in an array of closures: a
+        // closure kept in an array is wrapped in two conversion thunks that
+        // every call then goes through (a fifth of a loop's instructions).
+        var compiled: [Step] = []
+        for s in statements {
+            if Compiler.runs(s) { compiled.append(Step(run: statement(s))) }
+        }
         switch compiled.count {
         case 0: return { _ in .normal }
-        case 1: return compiled[0]
+        case 1: return compiled[0].run
+        case 2:
+            let first = compiled[0].run, second = compiled[1].run
+            return { m throws(RuntimeError) in
+                let flow = try first(m)
+                if case .normal = flow { return try second(m) }
+                return flow
+            }
         default:
             return { m throws(RuntimeError) in
                 for s in compiled {
-                    let flow = try s(m)
+                    let flow = try s.run(m)
                     if case .normal = flow { continue }
                     return flow
                 }
@@ -140,12 +154,25 @@ public struct Compiler {
         }
     }
 
-    mutating func statement(_ s: Stmt) -> Exec? {
+    /// Whether a statement does something when it runs: declarations,
+    /// functions and `use` take effect before (through the checked program).
+    static func runs(_ s: Stmt) -> Bool {
+        switch s.kind {
+        case .function, .entity, .event, .account, .rule, .programme, .split, .escalate, .test, .cap, .budget, .use: return false
+        default: return true
+        }
+    }
+
+    /// A statement compiled (not an Optional: a closure kept in one is called
+    /// through conversion thunks; see `Step`). Statements that do not `run`
+    /// compile to nothing.
+    mutating func statement(_ s: Stmt) -> Exec {
         switch s.kind {
         case .let(let name, let value), .var(let name, let value):
             return store(program.slots[name.span], expr(value))
         case .assign(let target, let value):
-            return accumulation(target, value) ?? assignment(target, expr(value))
+            if let grows = accumulation(target, value) { return grows.run }
+            return assignment(target, expr(value))
         case .expr(let e):
             let value = expr(e)
             return { m throws(RuntimeError) in _ = try value(m); return .normal }
@@ -182,7 +209,7 @@ public struct Compiler {
                 return .returned
             }
         case .function:
-            return nil
+            return { _ in .normal }
         case .print(let values):
             let parts = values.map { expr($0) }
             return { m throws(RuntimeError) in
@@ -206,10 +233,10 @@ public struct Compiler {
             return expectError(message, body, s.span)
         case .entity, .event, .account, .rule, .programme, .split, .escalate, .test, .cap, .budget:
             // Declarations take effect through the checked program; tests run under `civic test` (CompileTests).
-            return nil
+            return { _ in .normal }
         case .use:
             // The files a script uses are read, checked and run before it (see Engine).
-            return nil
+            return { _ in .normal }
         case .load(let entity, let path):
             return loadRows(entity, path, s.span)
         case .update(let target, let fields):

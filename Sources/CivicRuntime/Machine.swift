@@ -155,3 +155,15 @@ enum Flow {
 
 typealias Eval = (Machine) throws(RuntimeError) -> Value
 typealias Exec = (Machine) throws(RuntimeError) -> Flow
+
+/// A compiled statement kept in a list. A closure stored in an array (or any
+/// generic container) is converted to a general form and back, through
+/// thunks, on every call; one stored in a struct field is called directly.
+struct Step {
+    let run: Exec
+}
+
+/// A compiled expression kept in a list (see `Step`).
+struct Operation {
+    let eval: Eval
+}

@@ -618,7 +618,7 @@ struct DataImportFileTests {
                                                         entity: resident, schema: schema))
                 }
                 let path = folder.appendingPathComponent("r.csv").path
-                FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+                _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
                 var out: [ImportedRow] = []
                 try DataImport.forEachRow(path: path, displayName: "data/r.csv", entity: resident, schema: schema,
                                           pieceSize: pieces) { row, _ in
@@ -641,7 +641,7 @@ struct DataImportFileTests {
         #expect((try? rows(good, pieces: nil).get())?.count == 5)
         // Bytes that are not UTF-8, read one at a time.
         let path = folder.appendingPathComponent("bad.csv").path
-        FileManager.default.createFile(atPath: path, contents: Data(invalid))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(invalid))
         #expect(throws: ImportError(message: "data/bad.csv:3: this line is not valid UTF-8 text; save the file as UTF-8", line: 3)) {
             try DataImport.forEachRow(path: path, displayName: "data/bad.csv", entity: resident, schema: schema, pieceSize: 1) { _, _ in true }
         }

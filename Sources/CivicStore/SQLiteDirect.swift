@@ -16,6 +16,37 @@ enum SQLiteDirect {
     /// SQLite copies bound texts (`SQLITE_TRANSIENT`, a macro Swift cannot import).
     nonisolated(unsafe) static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+    /// What binding one stored value did: bound it (SQLite's result code), or
+    /// gathered a text's bytes into the buffer, to be bound once the buffer
+    /// stops moving (its length).
+    enum Bound {
+        case code(Int32)
+        case text(length: Int)
+    }
+
+    /// Binds a value as GRDB encodes it; a text is gathered instead.
+    static func bind(_ storage: DatabaseValue.Storage, _ s: OpaquePointer, _ index: Int32, texts: inout [UInt8]) -> Bound {
+        switch storage {
+        case .null: return .code(sqlite3_bind_null(s, index))
+        case .int64(let n): return .code(sqlite3_bind_int64(s, index, n))
+        case .double(let d): return .code(sqlite3_bind_double(s, index, d))
+        case .string(let text): return .text(length: gather(text, into: &texts))
+        case .blob(let data):
+            return .code(data.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(s, index, bytes.baseAddress, Int32(bytes.count), transient)
+            })
+        }
+    }
+
+    /// Appends a text's UTF-8 bytes to the buffer; gives how many.
+    static func gather(_ text: String, into texts: inout [UInt8]) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            texts.append(contentsOf: bytes)
+            return bytes.count
+        }
+    }
+
     /// Executes a statement that returns no rows; says how many rows it changed.
     @discardableResult
     static func execute(_ db: Database, _ sql: String, _ values: [DatabaseValue]) throws -> Int {
@@ -71,41 +102,23 @@ enum SQLiteDirect {
                     code = sqlite3_bind_int64(s, index, micro)
                 case (.bool, .bool(let b)):
                     code = sqlite3_bind_int64(s, index, b ? 1 : 0)
-                case (.text, .text(var text)):
-                    lengths[i] = text.withUTF8 { bytes in
-                        texts.append(contentsOf: bytes)
-                        return bytes.count
-                    }
+                case (.text, .text(let text)):
+                    lengths[i] = gather(text, into: &texts)
                     hasTexts = true
                     continue
                 case (.time, .time(let t)):
-                    var text = SQLiteCodec.timeText(t)
-                    lengths[i] = text.withUTF8 { bytes in
-                        texts.append(contentsOf: bytes)
-                        return bytes.count
-                    }
+                    lengths[i] = gather(SQLiteCodec.timeText(t), into: &texts)
                     hasTexts = true
                     continue
                 default:
                     guard let encoded = codecs[i].encode(row[i]) else { throw Unstorable(index: i) }
-                    switch encoded.storage {
-                    case .null:
-                        code = sqlite3_bind_null(s, index)
-                    case .int64(let n):
-                        code = sqlite3_bind_int64(s, index, n)
-                    case .double(let d):
-                        code = sqlite3_bind_double(s, index, d)
-                    case .string(var text):
-                        lengths[i] = text.withUTF8 { bytes in
-                            texts.append(contentsOf: bytes)
-                            return bytes.count
-                        }
+                    switch bind(encoded.storage, s, index, texts: &texts) {
+                    case .code(let c):
+                        code = c
+                    case .text(let length):
+                        lengths[i] = length
                         hasTexts = true
                         continue
-                    case .blob(let data):
-                        code = data.withUnsafeBytes { bytes in
-                            sqlite3_bind_blob(s, index, bytes.baseAddress, Int32(bytes.count), transient)
-                        }
                     }
                 }
                 guard code == SQLITE_OK else { throw error(db, statement.sql) }
@@ -186,25 +199,14 @@ enum SQLiteDirect {
                 lengths[i] = -1
                 let index = Int32(i + 1)
                 let code: Int32
-                switch value.storage {
-                case .null:
-                    code = sqlite3_bind_null(s, index)
-                case .int64(let n):
-                    code = sqlite3_bind_int64(s, index, n)
-                case .double(let d):
-                    code = sqlite3_bind_double(s, index, d)
-                case .string(var text):
+                switch bind(value.storage, s, index, texts: &texts) {
+                case .code(let c):
+                    code = c
+                case .text(let length):
                     // Bound below, once every text is in the buffer (which may move while it grows).
-                    lengths[i] = text.withUTF8 { bytes in
-                        texts.append(contentsOf: bytes)
-                        return bytes.count
-                    }
+                    lengths[i] = length
                     hasTexts = true
                     continue
-                case .blob(let data):
-                    code = data.withUnsafeBytes { bytes in
-                        sqlite3_bind_blob(s, index, bytes.baseAddress, Int32(bytes.count), transient)
-                    }
                 }
                 guard code == SQLITE_OK else { throw error(db, statement.sql) }
             }

@@ -44,6 +44,11 @@ final class TempFolder {
     }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// A file's text.
+    func read(_ name: String) throws -> String {
+        String(decoding: try Data(contentsOf: url.appendingPathComponent(name)), as: UTF8.self)
+    }
 }
 
 /// The environment for a child: ours, without NO_COLOR, plus `extra`.

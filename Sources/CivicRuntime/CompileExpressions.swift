@@ -310,7 +310,7 @@ extension Compiler {
                                    hint: "a function that calls itself needs a case that stops; or raise the limit with --max-depth")
             }
             let newBase = m.stack.count
-            defer { if m.stack.count > newBase { m.stack.removeLast(m.stack.count - newBase) } }
+            defer { m.popFrame(to: newBase) }
             for a in args { m.stack.append(try a.value(m)) }
             for _ in 0..<max(0, extra) { m.stack.append(.none) }
             let savedBase = m.base

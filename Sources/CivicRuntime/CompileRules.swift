@@ -28,7 +28,7 @@ final class CompiledRule {
     /// Applies the rule to one event, in a frame of its own.
     func apply(to event: Value, id: String, at: CivicTime, _ m: Machine) throws(RuntimeError) {
         let newBase = m.stack.count
-        defer { if m.stack.count > newBase { m.stack.removeLast(m.stack.count - newBase) } }
+        defer { m.popFrame(to: newBase) }
         for _ in 0..<max(1, frameSize) { m.stack.append(.none) }
         let savedBase = m.base
         m.base = newBase

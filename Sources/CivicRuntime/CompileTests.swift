@@ -27,7 +27,7 @@ public struct CompiledTest {
     /// recorded on the machine and the body goes on; an error stops it.
     public func run(on m: Machine) throws(RuntimeError) {
         let newBase = m.stack.count
-        defer { if m.stack.count > newBase { m.stack.removeSubrange(newBase...) } }
+        defer { m.popFrame(to: newBase) }
         for _ in 0..<max(1, frameSize) { m.stack.append(.none) }
         let savedBase = m.base
         m.base = newBase

@@ -89,6 +89,13 @@ public final class Machine {
         self.stack.reserveCapacity(1024)
     }
 
+    /// Drops the slots of a frame that ends. One at a time: a frame has a few
+    /// slots, and removing a range costs a general array operation each call.
+    @inline(__always)
+    func popFrame(to base: Int) {
+        while stack.count > base { stack.removeLast() }
+    }
+
     /// Counts one step (a loop turn or a call) and stops a runaway script.
     @inline(__always)
     func step(_ span: Span) throws(RuntimeError) {

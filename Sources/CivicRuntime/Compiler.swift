@@ -292,11 +292,14 @@ public struct Compiler {
         let items = expr(sequence)
         let run = block(body)
         let span = sequence.span
-        let set: (Machine, Value) -> Void
-        switch program.slots[variable.span] {
-        case .global(let i)?: set = { m, v in m.globals[i] = v }
-        case .local(let i)?: set = { m, v in m.stack[m.base &+ i] = v }
-        case nil: set = { _, _ in }
+        // The loop variable's slot, written in place each turn (no closure call).
+        let slot = program.slots[variable.span]
+        @inline(__always) func set(_ m: Machine, _ v: Value) {
+            switch slot {
+            case .global(let i)?: m.globals[i] = v
+            case .local(let i)?: m.stack[m.base &+ i] = v
+            case nil: break
+            }
         }
         return { m throws(RuntimeError) in
             let sequence = try items(m)

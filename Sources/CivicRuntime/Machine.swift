@@ -20,7 +20,7 @@ public final class Machine {
     /// The value of the last `return`.
     @exclusivity(unchecked) var returnValue: Value = .none
 
-    public var limits: Limits
+    @exclusivity(unchecked) public var limits: Limits
     @exclusivity(unchecked) var steps = 0
     @exclusivity(unchecked) var depth = 0
 
@@ -39,7 +39,7 @@ public final class Machine {
     /// Who runs the script, written into every ledger entry.
     public var operatorName = "civic"
     /// The rule being applied, while its body runs.
-    var rule: RuleContext?
+    @exclusivity(unchecked) var rule: RuleContext?
     /// The program's rules, in the order written.
     var rules: [CompiledRule] = []
     /// What the run did with events and accounts, for the summary after `--events`.

@@ -40,11 +40,23 @@ extension Compiler {
                 return try Operators.subtract(a, b, span)
             }
         case .multiply:
-            return { m throws(RuntimeError) in try Operators.multiply(try l.value(m), try r.value(m), span) }
+            return { m throws(RuntimeError) in
+                let a = try l.value(m), b = try r.value(m)
+                if case .number(let x) = a, case .number(let y) = b {
+                    do throws(NumberError) { return .number(try x.multiplying(y)) } catch { throw Operators.numberError(error, span) }
+                }
+                return try Operators.multiply(a, b, span)
+            }
         case .divide:
             return { m throws(RuntimeError) in try Operators.divide(try l.value(m), try r.value(m), span) }
         case .mod:
-            return { m throws(RuntimeError) in try Operators.mod(try l.value(m), try r.value(m), span) }
+            return { m throws(RuntimeError) in
+                let a = try l.value(m), b = try r.value(m)
+                if case .number(let x) = a, case .number(let y) = b {
+                    do throws(NumberError) { return .number(try x.remainder(dividingBy: y)) } catch { throw Operators.numberError(error, span) }
+                }
+                return try Operators.mod(a, b, span)
+            }
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             let test = comparison(op, l, r, span)
             return { m throws(RuntimeError) in .bool(try test(m)) }

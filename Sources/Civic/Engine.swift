@@ -158,15 +158,9 @@ public final class Engine: @unchecked Sendable {
             machine.now = options.currentTime
             machine.folder = folder(of: file)
             machine.operatorName = options.operatorName
-            for a in accounts { machine.accounts["\(a.name)|\(a.holder)"] = a }
             let span = programs.last?.statements.first?.span ?? .unknown
             do throws(StoreError) {
-                try store.begin()
-                try store.prepare(storeSchema)
-                machine.storeSchema = try store.storedSchema()
-                try Bookkeeper.remember(accounts, in: store)
-                // Credits that expired since the last run leave their balances first.
-                _ = try Bookkeeper.expire(store, asOf: machine.now, operatorName: options.operatorName)
+                try Engine.open(store, storeSchema, accounts, for: machine)
             } catch {
                 store.rollback()
                 return RunResult(diagnostics: [Diagnostic(.error, error.message, at: span, hint: error.hint)])
@@ -195,6 +189,18 @@ public final class Engine: @unchecked Sendable {
             }
             return RunResult(diagnostics: [], stats: machine.stats)
         }
+    }
+
+    /// Begins a run's transaction on the store: makes the schema the script
+    /// declares, notes its accounts on the machine and in the books, and
+    /// takes credits that expired since the last run out of their balances.
+    static func open(_ store: Store, _ schema: StoreSchema, _ accounts: [StoredAccount], for machine: Machine) throws(StoreError) {
+        for a in accounts { machine.accounts["\(a.name)|\(a.holder)"] = a }
+        try store.begin()
+        try store.prepare(schema)
+        machine.storeSchema = try store.storedSchema()
+        try Bookkeeper.remember(accounts, in: store)
+        _ = try Bookkeeper.expire(store, asOf: machine.now, operatorName: machine.operatorName)
     }
 
     /// Applies the events of a file, in order; the first error stops it (and the caller rolls back).

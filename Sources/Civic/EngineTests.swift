@@ -118,7 +118,6 @@ extension Engine {
                               })
         machine.folder = folder(of: file)
         machine.operatorName = options.operatorName
-        for a in prepared.accounts { machine.accounts["\(a.name)|\(a.holder)"] = a }
         defer {
             machine.discardBooks()
             store.rollback()
@@ -132,10 +131,7 @@ extension Engine {
     private func runBody(_ test: CompiledTest, _ prepared: (tests: CompiledTests, schema: StoreSchema, accounts: [StoredAccount]),
                          _ machine: Machine, _ store: Store) -> [Diagnostic] {
         do throws(StoreError) {
-            try store.begin()
-            try store.prepare(prepared.schema)
-            machine.storeSchema = try store.storedSchema()
-            try Bookkeeper.remember(prepared.accounts, in: store)
+            try Engine.open(store, prepared.schema, prepared.accounts, for: machine)
         } catch {
             return [Diagnostic(.error, error.message, at: test.span, hint: error.hint)]
         }

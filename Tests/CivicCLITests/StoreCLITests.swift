@@ -15,24 +15,11 @@ import Darwin
 
 // MARK: - Helpers (the binary and `Ran` are in CLIHarness.swift)
 
-/// A fresh temporary folder, removed when the value is dropped.
-private final class Folder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("civic-store-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url.appendingPathComponent("data"), withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try Data(text.utf8).write(to: url.appendingPathComponent(name))
-        return name
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+/// A fresh temporary folder (see CLIHarness.swift) with a `data` folder in it.
+private func newFolder() throws -> TempFolder {
+    let folder = try TempFolder()
+    try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("data"), withIntermediateDirectories: true)
+    return folder
 }
 
 /// A started `civic` process with its output going to files.
@@ -43,7 +30,7 @@ private final class Started {
     let out: FileHandle
     let err: FileHandle
 
-    init(_ arguments: [String], in folder: Folder, tag: String) throws {
+    init(_ arguments: [String], in folder: TempFolder, tag: String) throws {
         outURL = folder.url.appendingPathComponent(".stdout-\(tag)-\(UUID().uuidString)")
         errURL = folder.url.appendingPathComponent(".stderr-\(tag)-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -87,7 +74,7 @@ private final class Started {
 }
 
 /// Runs `civic ARGS` in `folder` and waits for it.
-private func civic(_ arguments: [String], in folder: Folder, sourceLocation: SourceLocation = #_sourceLocation) throws -> Ran {
+private func storeCivic(_ arguments: [String], in folder: TempFolder, sourceLocation: SourceLocation = #_sourceLocation) throws -> Ran {
     try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path),
                  "no civic binary at \(civicBinary.path): run 'swift build' first, or set CIVIC_BINARY",
                  sourceLocation: sourceLocation)
@@ -95,7 +82,7 @@ private func civic(_ arguments: [String], in folder: Folder, sourceLocation: Sou
 }
 
 /// The whole store in a SQLite file, read by a new connection.
-private func dump(_ folder: Folder, _ db: String = "store.sqlite") throws -> String {
+private func dump(_ folder: TempFolder, _ db: String = "store.sqlite") throws -> String {
     try SQLiteStore(path: folder.path(db)).dump()
 }
 
@@ -132,8 +119,8 @@ private let badResidentsCSV = """
     """
 
 /// A folder with the schema and data files.
-private func communityFolder() throws -> Folder {
-    let f = try Folder()
+private func communityFolder() throws -> TempFolder {
+    let f = try newFolder()
     try f.write("schema.civic", schemaText)
     try f.write("data/residents.csv", residentsCSV)
     try f.write("data/bad.csv", badResidentsCSV)
@@ -157,7 +144,7 @@ extension StoreCLITests {
     @Suite struct Import {
         @Test func importOfAGoodCSVStoresEveryRow() throws {
             let f = try communityFolder()
-            let ran = try civic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
             #expect(ran.stdout == "imported 5 Resident rows into SQLite file store.sqlite\n")
             #expect(ran.stderr == "")
@@ -166,14 +153,14 @@ extension StoreCLITests {
                 print count Resident, sum age of Resident, count Resident where phone == none
                 print (first Resident where id == "R04").age
                 """)
-            let counted = try civic(["run", "count.civic", "--db", "store.sqlite"], in: f)
+            let counted = try storeCivic(["run", "count.civic", "--db", "store.sqlite"], in: f)
             #expect(counted.status == 0, "\(counted.stderr)")
             #expect(counted.stdout == "5 203 1\nnone\n")
         }
 
         @Test func importOfAGoodJSONStoresEveryRow() throws {
             let f = try communityFolder()
-            let ran = try civic(["import", "Resident", "data/residents.json", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Resident", "data/residents.json", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
             #expect(ran.stdout == "imported 2 Resident rows into SQLite file store.sqlite\n")
             #expect(try dump(f).contains("  \"J2\" | \"陈二\" | 42.5 | \"B2\" | true | none\n"))
@@ -181,11 +168,11 @@ extension StoreCLITests {
 
         @Test func importOfABadCSVNamesFileLineAndFieldAndImportsNothing() throws {
             let f = try communityFolder()
-            let first = try civic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let first = try storeCivic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
             try #require(first.status == 0, "\(first.stderr)")
             let before = try dump(f)
             #expect(before.contains("\"R05\""))
-            let ran = try civic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stdout == "")
             #expect(ran.stderr.contains("data/bad.csv:4: field 'age': expected a Number, found \"七十\""), "\(ran.stderr)")
@@ -196,7 +183,7 @@ extension StoreCLITests {
 
         @Test func aFailedImportIntoANewStoreLeavesItEmpty() throws {
             let f = try communityFolder()
-            let ran = try civic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "new.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "new.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("data/bad.csv:4: field 'age'"), "\(ran.stderr)")
             let store = try SQLiteStore(path: f.path("new.sqlite"))
@@ -206,7 +193,7 @@ extension StoreCLITests {
 
         @Test func importOfAnUnknownColumnSuggestsTheField() throws {
             let f = try communityFolder()
-            let ran = try civic(["import", "Resident", "data/unknown_column.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Resident", "data/unknown_column.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("data/unknown_column.csv:1: unknown column 'nmae': Resident has no such field (did you mean 'name'?)"),
                     "\(ran.stderr)")
@@ -214,7 +201,7 @@ extension StoreCLITests {
 
         @Test func importIntoAnUndeclaredEntityIsRefused() throws {
             let f = try communityFolder()
-            let ran = try civic(["import", "Residnt", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Residnt", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("declares no entity 'Residnt'"), "\(ran.stderr)")
             #expect(ran.stderr.contains("did you mean 'Resident'?"), "\(ran.stderr)")
@@ -233,7 +220,7 @@ extension StoreCLITests {
                 load Worker from "data/workers.csv"
                 load Resident from "data/residents.csv"
                 """)
-            let seeded = try civic(["run", "seed.civic", "--db", "store.sqlite"], in: f)
+            let seeded = try storeCivic(["run", "seed.civic", "--db", "store.sqlite"], in: f)
             try #require(seeded.status == 0, "\(seeded.stderr)")
             let before = try dump(f)
             try f.write("fail.civic", """
@@ -245,7 +232,7 @@ extension StoreCLITests {
                 let zero = count Worker where role == "nobody"
                 print 1 / zero
                 """)
-            let ran = try civic(["run", "fail.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "fail.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stdout == "workers: 3\n")
             #expect(ran.stderr.contains("fail.civic:7:7: error: division by zero"), "\(ran.stderr)")
@@ -256,7 +243,7 @@ extension StoreCLITests {
                 add Worker { id: "W4", name: "陈静", role: "grid" }
                 load Resident from "data/bad.csv"
                 """)
-            let badLoad = try civic(["run", "badload.civic", "--db", "store.sqlite"], in: f)
+            let badLoad = try storeCivic(["run", "badload.civic", "--db", "store.sqlite"], in: f)
             #expect(badLoad.status == 1)
             #expect(badLoad.stderr.contains("badload.civic:3:20: error: data/bad.csv:4: field 'age': expected a Number, found \"七十\""),
                     "\(badLoad.stderr)")
@@ -267,7 +254,7 @@ extension StoreCLITests {
                 add Worker { id: "W3", name: "赵敏", role: "grid" }
                 print count Worker
                 """)
-            let ok = try civic(["run", "ok.civic", "--db", "store.sqlite"], in: f)
+            let ok = try storeCivic(["run", "ok.civic", "--db", "store.sqlite"], in: f)
             #expect(ok.status == 0, "\(ok.stderr)")
             #expect(ok.stdout == "3\n")
             #expect(try dump(f) != before)
@@ -282,12 +269,12 @@ extension StoreCLITests {
                 print r.phone
                 show Resident where id == "R02"
                 """)
-            let masked = try civic(["run", "show.civic", "--db", "store.sqlite"], in: f)
+            let masked = try storeCivic(["run", "show.civic", "--db", "store.sqlite"], in: f)
             #expect(masked.status == 0, "\(masked.stderr)")
             #expect(masked.stdout.hasPrefix("138****0000\n"))
             #expect(masked.stdout.contains("139****2222"))
             #expect(!masked.stdout.contains("13800000000") && !masked.stdout.contains("13911112222"))
-            let revealed = try civic(["run", "show.civic", "--db", "store.sqlite", "--reveal"], in: f)
+            let revealed = try storeCivic(["run", "show.civic", "--db", "store.sqlite", "--reveal"], in: f)
             #expect(revealed.status == 0, "\(revealed.stderr)")
             #expect(revealed.stdout.hasPrefix("13800000000\n"))
             #expect(revealed.stdout.contains("13911112222"))
@@ -319,9 +306,9 @@ extension StoreCLITests {
         }
 
         @Test func outputAndErrorsAreOneJSONDocument() throws {
-            let f = try Folder()
+            let f = try newFolder()
             try f.write("t.civic", Self.script)
-            let ran = try civic(["run", "t.civic", "--format", "json", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "t.civic", "--format", "json", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             let doc = try parse(ran.stdout)
             #expect(doc["ok"] as? Bool == false)
@@ -351,9 +338,9 @@ extension StoreCLITests {
         }
 
         @Test func revealShowsPrivateFields() throws {
-            let f = try Folder()
+            let f = try newFolder()
             try f.write("t.civic", Self.script)
-            let ran = try civic(["run", "t.civic", "--format", "json", "--reveal"], in: f)
+            let ran = try storeCivic(["run", "t.civic", "--format", "json", "--reveal"], in: f)
             #expect(ran.status == 1)
             let doc = try parse(ran.stdout)
             let output = try #require(doc["output"] as? [[String: Any]])
@@ -364,13 +351,13 @@ extension StoreCLITests {
         }
 
         @Test func aGoodRunIsOkWithNoErrors() throws {
-            let f = try Folder()
+            let f = try newFolder()
             try f.write("ok.civic", """
                 let total = 0.1 + 0.2
                 print total == 0.3
                 show [{ amount: total, note: none }]
                 """)
-            let ran = try civic(["run", "ok.civic", "--format", "json"], in: f)
+            let ran = try storeCivic(["run", "ok.civic", "--format", "json"], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
             let doc = try parse(ran.stdout)
             #expect(doc["ok"] as? Bool == true)
@@ -380,12 +367,12 @@ extension StoreCLITests {
         }
 
         @Test func aCheckErrorHasItsLineAndColumn() throws {
-            let f = try Folder()
+            let f = try newFolder()
             try f.write("bad.civic", """
                 let age = 3
                 print agee + 1
                 """)
-            let ran = try civic(["run", "bad.civic", "--format", "json"], in: f)
+            let ran = try storeCivic(["run", "bad.civic", "--format", "json"], in: f)
             #expect(ran.status == 1)
             let doc = try parse(ran.stdout)
             #expect((doc["output"] as? [Any])?.isEmpty == true)
@@ -402,15 +389,15 @@ extension StoreCLITests {
 
 extension StoreCLITests {
     @Suite struct Migration {
-        fileprivate func seeded() throws -> Folder {
-            let f = try Folder()
+        fileprivate func seeded() throws -> TempFolder {
+            let f = try newFolder()
             try f.write("v1.civic", """
                 entity Resident { key id: Text, name: Text, age: Number }
                 add Resident { id: "R1", name: "张三", age: 72 }
                 add Resident { id: "R2", name: "李四", age: 35 }
                 add Resident { id: "R3", name: "王五", age: none }
                 """)
-            let ran = try civic(["run", "v1.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v1.civic", "--db", "store.sqlite"], in: f)
             try #require(ran.status == 0, "\(ran.stderr)")
             return f
         }
@@ -422,7 +409,7 @@ extension StoreCLITests {
                 for r in Resident order by id { print r.id, r.age, r.living_alone, r.note }
                 add Resident { id: "R4", name: "赵六", age: 50, living_alone: true }
                 """)
-            let ran = try civic(["run", "v2.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v2.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
             #expect(ran.stdout == "R1 72 false 无\nR2 35 false 无\nR3 none false 无\n")
             let schema = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
@@ -438,7 +425,7 @@ extension StoreCLITests {
                 entity Resident { key id: Text, name: Text, age: Text }
                 print "never"
                 """)
-            let ran = try civic(["run", "v3.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v3.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stdout == "")
             #expect(ran.stderr.contains("Resident.age is stored as Number, and the script declares it Text: changing its type would lose 2 stored values"),
@@ -455,7 +442,7 @@ extension StoreCLITests {
                 entity Resident { key id: Text, name: Text, age: Number, phone: Text }
                 print count Resident
                 """)
-            let ran = try civic(["run", "v4.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v4.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("Resident has 3 stored rows, and the new field 'phone' has no value for them"), "\(ran.stderr)")
             #expect(ran.stderr.contains("give it a default"), "\(ran.stderr)")
@@ -469,7 +456,7 @@ extension StoreCLITests {
                 entity Resident { key id: Text, name: Text }
                 print count Resident
                 """)
-            let ran = try civic(["run", "v5.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v5.civic", "--db", "store.sqlite"], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("the script's Resident has no field 'age', but 2 stored rows have a value for it: dropping it would lose them"),
                     "\(ran.stderr)")
@@ -486,10 +473,10 @@ extension StoreCLITests {
 
         @Test func twoRunsOnOneFileBothFinishOrOneIsToldTheStoreIsBusy() throws {
             try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), "no civic binary at \(civicBinary.path)")
-            let f = try Folder()
+            let f = try newFolder()
             let declaration = "entity Note { tag: Text, n: Number }\n"
             try f.write("setup.civic", declaration + "print count Note\n")
-            let setup = try civic(["run", "setup.civic", "--db", "store.sqlite"], in: f)
+            let setup = try storeCivic(["run", "setup.civic", "--db", "store.sqlite"], in: f)
             try #require(setup.status == 0, "\(setup.stderr)")
             let rows = 400
             for tag in ["A", "B"] {
@@ -524,7 +511,7 @@ extension StoreCLITests {
                 print count Note where tag == "A", count Note where tag == "B", count Note, max id of Note, min id of Note
 
                 """)
-            let counted = try civic(["run", "count.civic", "--db", "store.sqlite"], in: f)
+            let counted = try storeCivic(["run", "count.civic", "--db", "store.sqlite"], in: f)
             #expect(counted.status == 0, "\(counted.stderr)")
             let total = (kept["A"] ?? -1) + (kept["B"] ?? -1)
             #expect(counted.stdout == "\(kept["A"] ?? -1) \(kept["B"] ?? -1) \(total) \(total) 1\n")
@@ -548,28 +535,28 @@ extension StoreCLITests {
 
         @Test func aRunWhileAnotherHoldsTheStoreIsToldItIsBusyAndKeepsNothing() throws {
             try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), "no civic binary at \(civicBinary.path)")
-            let f = try Folder()
+            let f = try newFolder()
             try f.write("notes.civic", """
                 entity Note { tag: Text }
                 add Note { tag: "first" }
                 print count Note
 
                 """)
-            let setup = try civic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
+            let setup = try storeCivic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
             try #require(setup.status == 0, "\(setup.stderr)")
             let before = try dump(f)
             // This process holds the write lock, as a long run would.
             let holder = try SQLiteStore(path: f.path("store.sqlite"))
             try holder.begin()
             _ = try holder.insert("Note", [.none, .text("held")])
-            let ran = try civic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
             holder.rollback()
             #expect(ran.status == 1)
             #expect(ran.stdout == "")
             #expect(ran.stderr.contains("the store store.sqlite \(Self.busy); try again when it has finished"), "\(ran.stderr)")
             #expect(try dump(f) == before)
             // Once the other run has finished, the same run goes through.
-            let again = try civic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
+            let again = try storeCivic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout == "2\n")
         }

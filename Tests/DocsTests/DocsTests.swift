@@ -37,10 +37,10 @@ import Civic
 // is followed as a reader follows it. For docs/NAME.md, a folder docs/NAME/
 // holds the files its blocks write, as they are at the end.
 
-/// The documents: README.md and every Markdown file in docs/.
+/// The documents: README.md, DEVELOPERS.md and every Markdown file in docs/.
 let documents: [String] = {
     let docs = (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("docs").path)) ?? []
-    return ["README.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+    return ["README.md", "DEVELOPERS.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
 }()
 
 @Suite struct DocsTests {

@@ -163,14 +163,14 @@ public final class Engine: @unchecked Sendable {
                 try Engine.open(store, storeSchema, accounts, for: machine)
             } catch {
                 store.rollback()
-                return RunResult(diagnostics: [Diagnostic(.error, error.message, at: span, hint: error.hint)])
+                return RunResult(diagnostics: [Diagnostic(.error, error.message, at: span, hint: error.hint, reveal: options.reveal)])
             }
             do throws(RuntimeError) {
                 try compiled.run(on: machine)
             } catch {
                 machine.discardBooks()
                 store.rollback()
-                return RunResult(diagnostics: [error.diagnostic])
+                return RunResult(diagnostics: [error.diagnostic(reveal: options.reveal)])
             }
             for (type, path) in options.events {
                 if let failure = applyEvents(type, path, machine) {
@@ -185,7 +185,7 @@ public final class Engine: @unchecked Sendable {
             } catch {
                 machine.discardBooks()
                 store.rollback()
-                return RunResult(diagnostics: [Diagnostic(.error, error.message, at: .unknown, hint: error.hint)])
+                return RunResult(diagnostics: [Diagnostic(.error, error.message, at: .unknown, hint: error.hint, reveal: options.reveal)])
             }
             return RunResult(diagnostics: [], stats: machine.stats)
         }
@@ -199,6 +199,7 @@ public final class Engine: @unchecked Sendable {
         try store.begin()
         try store.prepare(schema)
         machine.storeSchema = try store.storedSchema()
+        machine.format.privateKeys = Set(machine.storeSchema.entities.filter { $0.key?.isPrivate == true }.map(\.name))
         try Bookkeeper.remember(accounts, in: store)
         _ = try Bookkeeper.expire(store, asOf: machine.now, operatorName: machine.operatorName)
     }
@@ -227,7 +228,7 @@ public final class Engine: @unchecked Sendable {
                 do throws(RuntimeError) {
                     try Compiler.emitEvent(type, values, on: machine)
                 } catch {
-                    var d = error.diagnostic
+                    var d = error.diagnostic(reveal: options.reveal)
                     d.message = "\(path):\(row.line): \(d.message)"
                     failure = d
                     return false
@@ -241,7 +242,7 @@ public final class Engine: @unchecked Sendable {
                 return true
             }
         } catch {
-            return Diagnostic(.error, error.message, at: .unknown)
+            return Diagnostic(.error, error.message, at: .unknown, reveal: options.reveal)
         }
         if let failure { return failure }
         if done > 0 { options.progress?(done, done) }

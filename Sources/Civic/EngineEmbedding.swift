@@ -78,7 +78,7 @@ extension Engine {
             do throws(RuntimeError) {
                 return try Compiler.emitEvent(event, values, on: m)
             } catch {
-                throw CivicError([error.diagnostic], self)
+                throw CivicError([error.diagnostic(reveal: options.reveal)], self)
             }
         }
     }

@@ -106,7 +106,7 @@ extension Engine {
         do throws(StoreError) {
             store = try makeStore()
         } catch {
-            result.failures = [Diagnostic(.error, error.message, at: test.span, hint: error.hint)]
+            result.failures = [Diagnostic(.error, error.message, at: test.span, hint: error.hint, reveal: options.reveal)]
             return result
         }
         let machine = Machine(globalCount: 0, limits: options.limits, now: Engine.testClockStart, format: format, store: store,
@@ -133,7 +133,7 @@ extension Engine {
         do throws(StoreError) {
             try Engine.open(store, prepared.schema, prepared.accounts, for: machine)
         } catch {
-            return [Diagnostic(.error, error.message, at: test.span, hint: error.hint)]
+            return [Diagnostic(.error, error.message, at: test.span, hint: error.hint, reveal: options.reveal)]
         }
         machine.expectationFailures = []
         var failures: [Diagnostic] { (machine.expectationFailures ?? []).map { Diagnostic(.error, $0.message, at: $0.span) } }
@@ -141,7 +141,7 @@ extension Engine {
             try prepared.tests.setup.run(on: machine)
             try test.run(on: machine)
         } catch {
-            return failures + [error.diagnostic]
+            return failures + [error.diagnostic(reveal: options.reveal)]
         }
         var found = failures
         do throws(StoreError) {
@@ -150,7 +150,7 @@ extension Engine {
                 found.append(Diagnostic(.error, "the books do not add up after the test: \(problem)", at: test.span))
             }
         } catch {
-            found.append(Diagnostic(.error, error.message, at: test.span, hint: error.hint))
+            found.append(Diagnostic(.error, error.message, at: test.span, hint: error.hint, reveal: options.reveal))
         }
         return found
     }

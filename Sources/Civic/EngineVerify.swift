@@ -107,9 +107,23 @@ extension Engine {
                     problems.append("the stock of \(item) is \(n), below 0")
                 }
             }
+            problems = problems.map { maskPrivateKeys($0, holders.values, schema) }
         } catch {
             problems.append("the store cannot be read: \(error.message)")
         }
         return problems.sorted()
+    }
+
+    /// A problem with the keys of holders whose entity keeps its key private
+    /// masked, as every other way out of Civic masks them.
+    static func maskPrivateKeys(_ problem: String, _ holders: some Sequence<(entity: String, key: String)>,
+                                _ schema: StoreSchema) -> String {
+        var text = problem
+        for holder in holders where schema.entity(holder.entity)?.key?.isPrivate == true {
+            let masked = Value.mask(holder.key)
+            text = text.replacing("\(holder.entity)|\(holder.key)", with: "\(holder.entity)|\(masked)")
+                .replacing("\(holder.entity) \(holder.key)", with: "\(holder.entity) \(masked)")
+        }
+        return text
     }
 }

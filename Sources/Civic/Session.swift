@@ -101,7 +101,7 @@ public final class Session {
         do throws(StoreError) {
             try store.beginSession()
         } catch {
-            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint)]))
+            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint, reveal: options.reveal)]))
         }
         return declareStored()
     }
@@ -113,7 +113,7 @@ public final class Session {
         do throws(StoreError) {
             (text, names) = try StoredDeclarations.source(of: store)
         } catch {
-            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint)]))
+            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint, reveal: options.reveal)]))
         }
         if names.isEmpty { return .success([]) }
         let result = runInput(SourceFile(name: "declarations read from \(store.description)", text: text), showValues: false)
@@ -131,7 +131,7 @@ public final class Session {
             hasUncommittedWork = false
             return .success(())
         } catch {
-            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint)]))
+            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint, reveal: options.reveal)]))
         }
     }
 
@@ -201,7 +201,7 @@ public final class Session {
         do throws(StoreError) {
             try store.commitSession()
         } catch {
-            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint)]))
+            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint, reveal: options.reveal)]))
         }
         hasUncommittedWork = false
         markCommitted()
@@ -214,7 +214,7 @@ public final class Session {
         do throws(StoreError) {
             try store.rollbackSession()
         } catch {
-            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint)]))
+            return .failure(DiagnosticList([Diagnostic(.error, error.message, at: .unknown, hint: error.hint, reveal: options.reveal)]))
         }
         engine.checker.restoreState(committed.checker)
         if let machine = committed.machine {

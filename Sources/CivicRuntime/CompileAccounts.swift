@@ -47,10 +47,18 @@ extension Compiler {
         return try e(m).formatted(m.format)
     }
 
-    /// The holder's name for messages: its `name` field if it has one, else its key.
+    /// The holder's name for messages and `explain`: its `name` field if it
+    /// has one, else its key. Private data is never the name: a private
+    /// `name` gives way to the key, and a private key is masked.
     static func holderName(_ m: Machine, _ entity: String, _ key: Value) -> String {
-        if let row = try? m.store.row(entity, key: key), case .text(let name)? = row["name"] { return name }
-        return "\(entity) \(key.formatted(m.format))"
+        let stored = m.storeSchema.entity(entity)
+        let nameIsPrivate = !m.format.reveal && stored?.field("name")?.isPrivate == true
+        let keyIsPrivate = !m.format.reveal && stored?.key?.isPrivate == true
+        if let row = try? m.store.row(entity, key: key), case .text(let name)? = row["name"], !nameIsPrivate || keyIsPrivate {
+            return nameIsPrivate ? Value.mask(name) : name
+        }
+        let keyText = key.formatted(FormatOptions(reveal: true))
+        return "\(entity) \(keyIsPrivate ? Value.mask(keyText) : keyText)"
     }
 
     /// The entity and key of a row that is stored (a row made with `Resident { ... }`

@@ -158,7 +158,8 @@ extension Compiler {
             m.assignsRun[a.entity] = a
             m.output(.text("assigned \(outcome.placement.count) \(a.entity) to \(order.count) \(a.workerEntity): "
                            + "\(outcome.moved) moved, \(outcome.unplaced.count) not placed"))
-            for line in a.unplacedLines(outcome.unplaced) {
+            let maskKeys = m.format.privateKeys.contains(a.entity) && !m.format.reveal
+            for line in a.unplacedLines(outcome.unplaced, maskKeys: maskKeys) {
                 m.output(.text(line))
             }
             return .normal
@@ -170,7 +171,7 @@ extension CompiledAssign {
     /// What could not be placed, by name: a line per group (building) and
     /// reason, `not placed: Household H1, H2: building B1 has 2 Household,
     /// more than at most 1`; when there are no workers, one line for all.
-    func unplacedLines(_ unplaced: [Assignment.Unplaced]) -> [String] {
+    func unplacedLines(_ unplaced: [Assignment.Unplaced], maskKeys: Bool = false) -> [String] {
         var order: [String] = []
         var lines: [String: (items: [String], reason: String)] = [:]
         for u in unplaced {
@@ -183,7 +184,7 @@ extension CompiledAssign {
                 order.append(id)
                 lines[id] = ([], reason(u.reason))
             }
-            lines[id]?.items.append(u.item)
+            lines[id]?.items.append(maskKeys ? Value.mask(u.item) : u.item)
         }
         return order.compactMap { id in
             lines[id].map { "not placed: \(entity) \($0.items.joined(separator: ", ")): \($0.reason)" }

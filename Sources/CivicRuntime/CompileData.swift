@@ -114,7 +114,7 @@ extension Compiler {
                         throw Compiler.storeError(error, span)
                     }
                     if handled {
-                        throw RuntimeError("\(entity) \(key.literal()) cannot be removed: the ledger has entries for it", at: span,
+                        throw RuntimeError("\(entity) \(m.storeSchema.entity(entity)?.shown(key: key) ?? key.literal()) cannot be removed: the ledger has entries for it", at: span,
                                            hint: "an event that rules handled stays, so that it is never handled twice; mark it instead (update it)")
                     }
                 }
@@ -138,7 +138,7 @@ extension Compiler {
             throw Compiler.storeError(error, span)
         }
         guard let record = found else {
-            throw RuntimeError("there is no \(entity) with key \(key.literal()) any more", at: span)
+            throw RuntimeError("there is no \(entity) with key \(m.storeSchema.entity(entity)?.shown(key: key) ?? key.literal()) any more", at: span)
         }
         return record
     }

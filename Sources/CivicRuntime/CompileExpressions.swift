@@ -244,6 +244,23 @@ extension Compiler {
         }
     }
 
+    /// A value for `show`, with every reference to a row whose key is
+    /// private turned into the masked key: whoever renders a shown value
+    /// (a table, JSON, an embedding program) cannot tell which keys are private.
+    static func keysMasked(_ v: Value, _ m: Machine) -> Value {
+        guard !m.format.reveal, !m.format.privateKeys.isEmpty else { return v }
+        switch v {
+        case .reference(let entity, _) where m.format.privateKeys.contains(entity):
+            return .text(v.formatted(m.format))
+        case .list(let items):
+            return .list(items.map { keysMasked($0, m) })
+        case .record(let r):
+            return .record(Record(shape: r.shape, values: r.values.map { keysMasked($0, m) }))
+        default:
+            return v
+        }
+    }
+
     /// A private value as a run without `--reveal` may see it.
     static func masked(_ v: Value, _ m: Machine) -> Value {
         if m.format.reveal { return v }

@@ -118,8 +118,9 @@ extension Compiler {
                 try Compiler.failExpectation("the statements ran without an error, expected \(text.map { "one saying \"\($0)\"" } ?? "an error")", span, m)
                 return .normal
             }
-            if let text, !failure.message.contains(text) {
-                try Compiler.failExpectation("the error was \"\(failure.message)\", expected one saying \"\(text)\"", span, m)
+            let message = PrivateText.resolve(failure.message, reveal: m.format.reveal)
+            if let text, !message.contains(text) {
+                try Compiler.failExpectation("the error was \"\(message)\", expected one saying \"\(text)\"", span, m)
             }
             return .normal
         }

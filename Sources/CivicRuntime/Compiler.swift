@@ -224,7 +224,7 @@ public struct Compiler {
         case .show(let value):
             let v = expr(value)
             return { m throws(RuntimeError) in
-                m.output(.value(try v(m)))
+                m.output(.value(Compiler.keysMasked(try v(m), m)))
                 return .normal
             }
         case .expect(let condition):

@@ -15,9 +15,13 @@ public struct RuntimeError: Error, Sendable {
         self.trace = trace
     }
 
-    /// The error as a diagnostic, for rendering with a caret.
-    public var diagnostic: Diagnostic {
-        Diagnostic(.error, message, at: span, hint: hint, trace: trace)
+    /// The error as a diagnostic, for rendering with a caret; private values
+    /// in the message (``PrivateText``) masked.
+    public var diagnostic: Diagnostic { diagnostic(reveal: false) }
+
+    /// The error as a diagnostic, private values shown as they are when `reveal`.
+    public func diagnostic(reveal: Bool) -> Diagnostic {
+        Diagnostic(.error, message, at: span, hint: hint, trace: trace, reveal: reveal)
     }
 }
 

@@ -54,6 +54,8 @@ public struct ImportedRow: Equatable, Sendable {
 /// file, the line and the field, as in
 /// `data/residents.csv:12: field 'age': expected a Number, found "七十"`.
 public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What went wrong; a value of a private field in it is marked
+    /// (``PrivateText``), and masked when the error is shown.
     public var message: String
     /// The line of the file the error is about, when there is one.
     public var line: Int?
@@ -66,7 +68,7 @@ public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         self.field = field
     }
 
-    public var description: String { message }
+    public var description: String { PrivateText.resolve(message, reveal: false) }
 }
 
 /// The formats a data file may have, told by its extension.
@@ -183,8 +185,12 @@ struct RowBuilder {
         return ImportError(message: "\(place): \(text)", line: line, field: field)
     }
 
+    /// The error of a cell. A problem marks the value it quotes; the marks
+    /// stay (so the value is masked when shown) only for a private field.
     func fieldError(_ problem: CellProblem, field: String, line: Int) -> ImportError {
-        error("field '\(field)': \(problem.message)", line: line, field: field)
+        let isPrivate = entity.field(field)?.isPrivate ?? false
+        let message = isPrivate ? problem.message : PrivateText.resolve(problem.message, reveal: true)
+        return error("field '\(field)': \(message)", line: line, field: field)
     }
 
     /// Whether the data must give `field`: a key the store does not make.
@@ -230,7 +236,8 @@ struct RowBuilder {
             if case .none = key {} else {
                 let text = RowBuilder.keyText(key)
                 if let first = keyLines[text] {
-                    throw error("duplicate key '\(text)', first seen on line \(first)", line: line, field: entity.fields[k].name)
+                    let shown = PrivateText.mark(text, if: entity.fields[k].isPrivate)
+                    throw error("duplicate key '\(shown)', first seen on line \(first)", line: line, field: entity.fields[k].name)
                 }
                 keyLines[text] = line
             }
@@ -258,7 +265,9 @@ struct RowBuilder {
 
 // MARK: - Values
 
-/// What is wrong with one cell or JSON value, without the file, line and field.
+/// What is wrong with one cell or JSON value, without the file, line and
+/// field. The value it quotes is marked (``PrivateText``), for
+/// `RowBuilder.fieldError` to mask when the field is private.
 struct CellProblem: Error {
     var message: String
     /// The value is of the wrong kind (not, say, a number with too many decimals).
@@ -303,7 +312,7 @@ enum CellValue {
     }
 
     static func mismatch(_ type: StoredType, found: String, schema: StoreSchema) -> CellProblem {
-        CellProblem("expected \(expected(type, schema: schema)), found \(found)", isMismatch: true)
+        CellProblem("expected \(expected(type, schema: schema)), found \(PrivateText.mark(found))", isMismatch: true)
     }
 
     /// The key field of the entity a reference points to.
@@ -368,7 +377,7 @@ enum CellValue {
         case (.text, .string(let s)):
             return .text(s)
         case (.text, .number(let n)):
-            throw CellProblem("expected a Text, found the number \(CellValue.shortened(n)) (put it in quotes)", isMismatch: true)
+            throw CellProblem("expected a Text, found the number \(PrivateText.mark(CellValue.shortened(n))) (put it in quotes)", isMismatch: true)
         case (.number, .number(let n)):
             if let number = try jsonNumber(n) { return .number(number) }
         case (.number, .string(let s)):
@@ -444,11 +453,11 @@ enum CellValue {
         }
         guard digitsInPart > 0 else { return nil }
         guard integerDigits <= Number.maxDigits, let number = Number(literal: text) else {
-            throw CellProblem("\(shortened(shown)) is too large to store (the most is 8,999,999,999,999.999999)")
+            throw CellProblem("\(PrivateText.mark(shortened(shown))) is too large to store (the most is 8,999,999,999,999.999999)")
         }
         if fractionDigits > number.scale {
             // Digits were rounded away: say what RowCheck says of too many decimals.
-            throw CellProblem("\(shortened(shown)) has more than \(RowCheck.maxDecimals) decimals, more than the store keeps")
+            throw CellProblem("\(PrivateText.mark(shortened(shown))) has more than \(RowCheck.maxDecimals) decimals, more than the store keeps")
         }
         return number
     }
@@ -471,9 +480,9 @@ enum CellValue {
             guard let exp = Int(expText), abs(exp) <= 100_000 else {
                 if mantissa[..<e].allSatisfy({ $0 == "0" || $0 == "." }) { return .zero }
                 if expText.first == "-" {
-                    throw CellProblem("\(text) has more than \(RowCheck.maxDecimals) decimals, more than the store keeps")
+                    throw CellProblem("\(PrivateText.mark(text)) has more than \(RowCheck.maxDecimals) decimals, more than the store keeps")
                 }
-                throw CellProblem("\(text) is too large to store (the most is 8,999,999,999,999.999999)")
+                throw CellProblem("\(PrivateText.mark(text)) is too large to store (the most is 8,999,999,999,999.999999)")
             }
             exponent = exp
             mantissa = mantissa[..<e]

@@ -136,7 +136,7 @@ public final class MemoryStore: Store {
         try checkReferences(row, t.entity)
         let key = row[k].literal()
         if t.index[key] != nil {
-            throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(row[k].literal())",
+            throw StoreError("\(entity) already has a row with \(t.entity.fields[k].name) \(t.entity.shown(key: row[k]))",
                              hint: "each \(entity) needs its own \(t.entity.fields[k].name)")
         }
         return (row, key, nextID)
@@ -147,7 +147,7 @@ public final class MemoryStore: Store {
         for (i, field) in entity.fields.enumerated() {
             guard case .reference(let target, let key) = row[i] else { continue }
             guard let t = tables[target], t.index[key.literal()] != nil else {
-                throw StoreError("field '\(field.name)': there is no \(target) with key \(key.literal())")
+                throw StoreError("field '\(field.name)': there is no \(target) with key \(tables[target]?.entity.shown(key: key) ?? key.literal())")
             }
         }
     }
@@ -155,7 +155,7 @@ public final class MemoryStore: Store {
     public func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {
         var t = try table(entity)
         guard let r = t.index[key.literal()] else {
-            throw StoreError("there is no \(entity) with key \(key.literal())")
+            throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
         }
         for (name, value) in changes {
             guard let i = t.entity.index(of: name) else { throw StoreError("\(entity) has no field '\(name)'") }
@@ -170,13 +170,13 @@ public final class MemoryStore: Store {
     public func delete(_ entity: String, key: Value) throws(StoreError) {
         var t = try table(entity)
         guard let r = t.index[key.literal()] else {
-            throw StoreError("there is no \(entity) with key \(key.literal())")
+            throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
         }
         let k = t.entity.fields.firstIndex(where: \.isKey) ?? 0
         for (name, other) in tables {
             for (i, f) in other.entity.fields.enumerated() where f.type == .reference(entity) {
                 if other.rows.contains(where: { $0[i] == .reference(entity: entity, key: key) && !(name == entity && $0[k] == key) }) {
-                    throw StoreError("\(entity) \(key.literal()) cannot be removed: a \(name) refers to it in '\(f.name)'")
+                    throw StoreError("\(entity) \(t.entity.shown(key: key)) cannot be removed: a \(name) refers to it in '\(f.name)'")
                 }
             }
         }

@@ -72,7 +72,7 @@ public enum RowCheck {
             return .reference(entity: target, key: r.values[k])
         case (.list(let element), .list(let items)):
             var out: [Value] = []
-            let itemField = StoredField(name: field.name, type: element)
+            let itemField = StoredField(name: field.name, type: element, isPrivate: field.isPrivate)
             for item in items { out.append(try stored(item, for: itemField, of: entity)) }
             return .list(out)
         case (.list, .range):
@@ -80,7 +80,7 @@ public enum RowCheck {
         default:
             break
         }
-        throw StoreError("field '\(field.name)': expected \(article(field.type)), found \(value.typeNameWithArticle) \(value.literal())")
+        throw StoreError("field '\(field.name)': expected \(article(field.type)), found \(value.typeNameWithArticle) \(PrivateText.mark(value.literal(), if: field.isPrivate))")
     }
 
     /// A text in its composed form (NFC), as every engine stores and compares it.

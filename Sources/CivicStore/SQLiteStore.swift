@@ -660,14 +660,14 @@ public final class SQLiteStore: Store {
         for i in indexes {
             guard case .reference(let target, let key) = row[i] else { continue }
             guard let other = tables[target], try locate(db, other, key) != nil else {
-                throw StoreError("field '\(t.entity.fields[i].name)': there is no \(target) with key \(key.literal())")
+                throw StoreError("field '\(t.entity.fields[i].name)': there is no \(target) with key \(tables[target]?.entity.shown(key: key) ?? key.literal())")
             }
         }
     }
 
     func encode(_ value: Value, _ t: SQLiteTable, _ i: Int) throws -> DatabaseValue {
         guard let e = t.codecs[i].encode(value) else {
-            throw StoreError("field '\(t.entity.fields[i].name)': the store cannot keep \(value.literal())")
+            throw StoreError("field '\(t.entity.fields[i].name)': the store cannot keep \(t.entity.shown(value, field: i))")
         }
         return e
     }
@@ -758,10 +758,10 @@ public final class SQLiteStore: Store {
             let statement = try statement ?? db.cachedStatement(sql: sql ?? t.insertSQL)
             added = try SQLiteDirect.insert(db, statement, row, t.codecs) > 0
         } catch let error as SQLiteDirect.Unstorable {
-            throw StoreError("field '\(fields[error.index].name)': the store cannot keep \(row[error.index].literal())")
+            throw StoreError("field '\(fields[error.index].name)': the store cannot keep \(t.entity.shown(row[error.index], field: error.index))")
         } catch let error as DatabaseError
                     where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-            throw StoreError("\(entity) already has a row with \(fields[k].name) \(row[k].literal())",
+            throw StoreError("\(entity) already has a row with \(fields[k].name) \(t.entity.shown(key: row[k]))",
                              hint: "each \(entity) needs its own \(fields[k].name)")
         }
         return row[k]
@@ -771,7 +771,7 @@ public final class SQLiteStore: Store {
         try write(atomic: false) { db in
             let t = try self.table(entity)
             guard let r = try self.locate(db, t, key) else {
-                throw StoreError("there is no \(entity) with key \(key.literal())")
+                throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
             }
             var changed: [Int: Value] = [:]
             for (name, value) in changes {
@@ -801,7 +801,7 @@ public final class SQLiteStore: Store {
         try write(atomic: false) { db in
             let t = try self.table(entity)
             guard let k = t.keyIndex, let stored = t.codecs[k].encodeLookup(key), let r = try self.locate(db, t, key) else {
-                throw StoreError("there is no \(entity) with key \(key.literal())")
+                throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
             }
             let row = SQLiteName.quote(SQLiteName.rowColumn)
             for other in self.schema.entities {
@@ -811,7 +811,7 @@ public final class SQLiteStore: Store {
                     var sql = "SELECT 1 FROM \(o.table) AS t0 WHERE \(b.equality("t0.\(o.columns[i])", o.codecs[i], stored))"
                     if other.name == entity { sql += " AND t0.\(row) <> \(b.bind(r))" }
                     if !(try self.values(db, sql + " LIMIT 1", b.arguments)).isEmpty {
-                        throw StoreError("\(entity) \(key.literal()) cannot be removed: a \(other.name) refers to it in '\(field.name)'")
+                        throw StoreError("\(entity) \(t.entity.shown(key: key)) cannot be removed: a \(other.name) refers to it in '\(field.name)'")
                     }
                 }
             }

@@ -30,6 +30,19 @@ public struct StoredEntity: Equatable, Sendable {
     public func field(_ name: String) -> StoredField? { fields.first { $0.name == name } }
 
     public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+
+    /// A key of this entity as a message writes it: marked (``PrivateText``),
+    /// so that it is masked when shown, when the key is private.
+    public func shown(key: Value) -> String {
+        PrivateText.mark(key.literal(), if: keyIsPrivate)
+    }
+
+    /// The value of field `i` as a message writes it, marked when the field is private.
+    public func shown(_ value: Value, field i: Int) -> String {
+        PrivateText.mark(value.literal(), if: fields.indices.contains(i) && fields[i].isPrivate)
+    }
+
+    private var keyIsPrivate: Bool { key?.isPrivate ?? false }
 }
 
 /// One field as stored.
@@ -82,6 +95,8 @@ public indirect enum StoredType: Hashable, Sendable, CustomStringConvertible {
 
 /// An error from the store, in words for the person running the script.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong; a private value in it is marked (``PrivateText``),
+    /// and masked when the error is shown.
     public var message: String
     public var hint: String?
 
@@ -90,5 +105,5 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.hint = hint
     }
 
-    public var description: String { message }
+    public var description: String { PrivateText.resolve(message, reveal: false) }
 }

@@ -4,7 +4,19 @@ import CivicSyntax
 public struct FormatOptions: Sendable {
     /// Show `private` fields as they are instead of masked.
     public var reveal: Bool
-    public init(reveal: Bool = false) { self.reveal = reveal }
+    /// The entities whose key is private: a reference to one of their rows
+    /// (`owner: Resident`) names the row by its key, so it is masked too.
+    public var privateKeys: Set<String>
+
+    public init(reveal: Bool = false, privateKeys: Set<String> = []) {
+        self.reveal = reveal
+        self.privateKeys = privateKeys
+    }
+
+    /// Whether a reference to a row of `entity` shows its key masked.
+    func masksKey(of entity: String) -> Bool {
+        !reveal && !privateKeys.isEmpty && privateKeys.contains(entity)
+    }
 }
 
 extension Value {
@@ -13,7 +25,8 @@ extension Value {
     public func formatted(_ options: FormatOptions = FormatOptions()) -> String {
         switch self {
         case .text(let s): return s
-        case .reference(_, let key): return key.formatted(options)
+        case .reference(let entity, let key):
+            return options.masksKey(of: entity) ? Value.mask(key.formatted(options)) : key.formatted(options)
         default: return literal(options)
         }
     }
@@ -32,8 +45,8 @@ extension Value {
             return "[" + items.map { $0.literal(options) }.joined(separator: ", ") + "]"
         case .range(let lo, let hi):
             return "\(lo)..\(hi)"
-        case .reference(_, let key):
-            return key.literal(options)
+        case .reference(let entity, let key):
+            return options.masksKey(of: entity) ? Value.quoted(Value.mask(key.formatted(options))) : key.literal(options)
         case .record(let r):
             if r.values.isEmpty { return "{}" }
             let fields = zip(r.shape.names, r.values).map { name, value in
@@ -61,11 +74,5 @@ extension Value {
 
     /// A private value as shown without `--reveal`: the first 3 and last 4
     /// characters of a long value (`138****0000`), stars for a short one.
-    public static func mask(_ s: String) -> String {
-        let chars = Array(s)
-        if chars.count >= 8 {
-            return String(chars.prefix(3)) + "****" + String(chars.suffix(4))
-        }
-        return String(repeating: "*", count: max(4, chars.count))
-    }
+    public static func mask(_ s: String) -> String { PrivateText.mask(s) }
 }

@@ -19,8 +19,8 @@ extension Value {
                 return Value.jsonString(name) + ":" + (masked ? Value.jsonString(Value.mask(value.formatted(options))) : value.json(options))
             }
             return "{" + fields.joined(separator: ",") + "}"
-        case .reference(_, let key):
-            return key.json(options)
+        case .reference(let entity, let key):
+            return options.masksKey(of: entity) ? Value.jsonString(Value.mask(key.formatted(options))) : key.json(options)
         }
     }
 

@@ -10,10 +10,12 @@ public struct Diagnostic: Error, Hashable, Sendable {
     /// The calls that led to a runtime error, innermost first.
     public var trace: [TraceEntry]
 
+    /// A diagnostic whose message may hold marked private values
+    /// (``PrivateText``): they are shown as they are when `reveal`, masked otherwise.
     public init(_ severity: Severity = .error, _ message: String, at span: Span,
-                hint: String? = nil, trace: [TraceEntry] = []) {
+                hint: String? = nil, trace: [TraceEntry] = [], reveal: Bool = false) {
         self.severity = severity
-        self.message = message
+        self.message = PrivateText.resolve(message, reveal: reveal)
         self.span = span
         self.hint = hint
         self.trace = trace

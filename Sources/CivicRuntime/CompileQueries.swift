@@ -6,8 +6,24 @@ import CivicCheck
 /// (Over stored entities the store evaluates them; see CivicStore.)
 extension Compiler {
     mutating func query(_ source: Expr, _ clauses: QueryClauses, _ span: Span) -> Eval {
-        if let pushed = pushedQuery(source, clauses, span) { return pushed }
-        return listQuery(expr(source), source.span, clauses, span)
+        let query = pushedQuery(source, clauses, span) ?? listQuery(expr(source), source.span, clauses, span)
+        let readsPrivate = (clauses.filter.map(readsPrivateField) ?? false) || clauses.order.contains { readsPrivateField($0.expr) }
+        return readsPrivate ? Compiler.quotingPrivately(query) : query
+    }
+
+    /// A query that reads private fields as they are (`where phone == ...`):
+    /// an error inside it may quote one (`number cannot read "138abc..."`),
+    /// so the texts its messages quote are marked private (``PrivateText``).
+    static func quotingPrivately(_ eval: @escaping Eval) -> Eval {
+        return { m throws(RuntimeError) in
+            do throws(RuntimeError) {
+                return try eval(m)
+            } catch {
+                var marked = error
+                marked.message = PrivateText.markQuoted(error.message)
+                throw marked
+            }
+        }
     }
 
     /// `where`, `order by` and `limit` done here, over the rows `rows` gives.
@@ -88,7 +104,8 @@ extension Compiler {
         let result = pushedAggregate(kind, field, source, span) ?? listAggregate(kind, field, expr(source), source.span, span)
         guard let field, readsPrivateField(field) else { return result }
         // An aggregate of a private field is as private as the field: min and max would give it away.
-        return { m throws(RuntimeError) in Compiler.masked(try result(m), m) }
+        let quoting = Compiler.quotingPrivately(result)
+        return { m throws(RuntimeError) in Compiler.masked(try quoting(m), m) }
     }
 
     /// Whether an aggregate's field reads a `private` field of the rows.

@@ -22,6 +22,39 @@ public enum PrivateText {
         isPrivate ? mark(shown) : shown
     }
 
+    /// `message` with every text it quotes (`"..."`) marked: for an error
+    /// raised where private values are read as they are (inside a query),
+    /// whose message may quote one without knowing it.
+    public static func markQuoted(_ message: String) -> String {
+        guard message.contains("\""), !hasMarks(message) else { return message }
+        var out = ""
+        var quoted: String?
+        var escaped = false
+        for c in message {
+            if var inner = quoted {
+                if escaped {
+                    inner.append(c)
+                    escaped = false
+                } else if c == "\\" {
+                    inner.append(c)
+                    escaped = true
+                } else if c == "\"" {
+                    out += mark(inner) + "\""
+                    quoted = nil
+                    continue
+                } else {
+                    inner.append(c)
+                }
+                quoted = inner
+            } else {
+                out.append(c)
+                if c == "\"" { quoted = "" }
+            }
+        }
+        if let inner = quoted { out += inner }
+        return out
+    }
+
     /// Whether `message` holds a marked value.
     public static func hasMarks(_ message: String) -> Bool {
         message.contains(open)

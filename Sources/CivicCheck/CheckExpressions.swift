@@ -265,6 +265,13 @@ extension Checker {
             error("'\(callee.name)' is a value, not a function", at: callee.span)
             return .any
         }
+        // `expect (a + b) == 3`: a statement word followed by '(' is a call (section 4).
+        let statementWords = ["expect": "expect a + b == 3", "explain": "let z = first Resident, then explain z.points"]
+        if let example = statementWords[callee.name] {
+            error("unknown function '\(callee.name)'", at: callee.span,
+                  hint: "'\(callee.name)' followed by '(' reads as a call of a function; start the statement without the parenthesis: \(example)")
+            return .any
+        }
         error("unknown function '\(callee.name)'", at: callee.span,
               hint: Suggestions.hint(for: callee.name, in: Array(functionIndex.keys) + Builtins.names))
         return .any

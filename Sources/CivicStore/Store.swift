@@ -22,6 +22,15 @@ public protocol Store: AnyObject {
     func prepare(_ schema: StoreSchema) throws(StoreError)
 
     func begin() throws(StoreError)
+    /// Begins a run's transaction for a run that only reads (`StoreWrites`
+    /// says so of its script): an engine may then let other connections
+    /// write while it runs, the run reading the store as it was when it
+    /// began. It ends with `commit` or `rollback`, as `begin`'s does. A
+    /// write inside it is still made in the same transaction if the engine
+    /// can make it without losing another connection's update, and fails
+    /// (the store is busy) otherwise. Engines that have no such thing
+    /// begin an ordinary transaction.
+    func beginReading() throws(StoreError)
     func commit() throws(StoreError)
     func rollback()
     func savepoint(_ name: String) throws(StoreError)
@@ -68,6 +77,16 @@ public protocol Store: AnyObject {
 }
 
 extension Store {
+    public func beginReading() throws(StoreError) { try begin() }
+
+    /// Whether the store holds `schema` as it is, so that `prepare` would
+    /// change nothing (a change it would refuse counts as a change).
+    public func agrees(with schema: StoreSchema) throws(StoreError) -> Bool {
+        let stored = try storedSchema()
+        let changes = try? SchemaMigration.plan(stored: stored, requested: schema, rowCount: { _ in 0 }, valueCount: { _, _ in 0 })
+        return changes?.isEmpty == true
+    }
+
     /// One `update` per row, inside a savepoint; engines that can do better do.
     public func update(_ entity: String, field: String, _ changes: [(key: Value, value: Value)]) throws(StoreError) {
         if changes.isEmpty { return }

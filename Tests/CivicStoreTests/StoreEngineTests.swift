@@ -1130,6 +1130,70 @@ private enum Community {
         #expect(try first.row("Later", key: text("x")) != nil)
     }
 
+    /// A run that only reads (`beginReading`) takes no lock that keeps
+    /// others from writing, reads the store as it was when it began, and a
+    /// write in it after someone else committed is refused, losing nothing.
+    @Test func aReadingTransactionLetsOthersWriteAndKeepsItsSnapshot() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-reading-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("community.sqlite").path
+        let writer = try SQLiteStore(path: file, busyTimeoutMilliseconds: 100)
+        try writer.prepare(Community.schema)
+        _ = try writer.insert("Worker", [text("W1"), text("王芳"), .none])
+        let reader = try SQLiteStore(path: file, busyTimeoutMilliseconds: 100)
+        let cacheSize = { (store: SQLiteStore) throws -> String in
+            try store.queue.inDatabase { try String.fetchOne($0, sql: "PRAGMA cache_size") } ?? "?"
+        }
+        try reader.beginReading()
+        #expect(try cacheSize(reader) == "-2000")
+        #expect(try reader.fetch(query("Worker"), []).count == 1)
+        // Another run writes and commits meanwhile, without waiting.
+        try writer.begin()
+        _ = try writer.insert("Worker", [text("W2"), .none, .none])
+        try writer.commit()
+        // The reading run still sees the store as it began.
+        #expect(try reader.fetch(query("Worker"), []).count == 1)
+        #expect(try reader.aggregate(.count, query("Worker"), []) == num("1"))
+        // Writing now would act on what it read before the other commit: refused.
+        do {
+            _ = try reader.insert("Worker", [text("W3"), .none, .none])
+            Issue.record("a write on an old snapshot went through")
+        } catch {
+            #expect(error.message == "the store \(file) is busy: another run is using it; try again when it has finished")
+        }
+        reader.rollback()
+        #expect(try writer.fetch(query("Worker"), []).map { $0["id"] } == [text("W1"), text("W2")])
+        // With no one writing in between, a write in a reading run is made
+        // and kept with the rest of its transaction.
+        try reader.beginReading()
+        #expect(try reader.fetch(query("Worker"), []).count == 2)
+        _ = try reader.insert("Worker", [text("W3"), .none, .none])
+        try reader.commit()
+        #expect(try writer.fetch(query("Worker"), []).count == 3)
+        // A run that writes has the large cache back, and the write lock.
+        try reader.begin()
+        #expect(try cacheSize(reader) == "-65536")
+        do {
+            try writer.begin()
+            Issue.record("a second writer began while the first held the store")
+        } catch {}
+        reader.rollback()
+    }
+
+    /// A sum too large for SQLite's plain SUM of millionths, but not for
+    /// whole units and remainders summed apart.
+    @Test func sumsPastSQLitesIntegersFallBackExactly() throws {
+        let store = try SQLiteStore.inMemory()
+        let big = StoredEntity(name: "Big", fields: [StoredField(name: "id", type: .number, isKey: true, isGenerated: true),
+                                                     StoredField(name: "amount", type: .number)])
+        try store.prepare(StoreSchema(entities: [big]))
+        for _ in 0..<3 { _ = try store.insert("Big", [.none, num("8000000000000.000001")]) }
+        #expect(try store.aggregate(.sum(path("amount")), query("Big"), []) == num("24000000000000.000003"))
+        #expect(try store.aggregate(.average(path("amount")), query("Big"), []) == num("8000000000000.000001"))
+        #expect(try store.aggregate(.sum(path("amount")), query("Big", limit: 0), [num("2")]) == num("16000000000000.000002"))
+    }
+
     @Test func aReadOnlyStoreSaysSoWhenWritten() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-readonly-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -76,6 +76,8 @@ public final class Engine: @unchecked Sendable {
     public var output: @Sendable (OutputItem) -> Void
     let checker: Checker
     var machine: Machine?
+    /// Whether a run of this engine may write to the store (see `StoreWrites`); once true, it stays so.
+    var mayWrite = false
     var nextExprID = 0
     /// For a session: changes the programs of a run after they are read and
     /// before they are checked (the REPL shows the value of a bare expression so).
@@ -159,8 +161,12 @@ public final class Engine: @unchecked Sendable {
             machine.folder = folder(of: file)
             machine.operatorName = options.operatorName
             let span = programs.last?.statements.first?.span ?? .unknown
+            // Once a script that may write has run on this engine, its
+            // functions, rules and accounts stay known to later runs: those
+            // may write too.
+            if !mayWrite { mayWrite = !options.events.isEmpty || StoreWrites.mayWrite(programs.flatMap(\.statements)) }
             do throws(StoreError) {
-                try Engine.open(store, storeSchema, accounts, for: machine)
+                try Engine.open(store, storeSchema, accounts, for: machine, onlyReading: !mayWrite)
             } catch {
                 store.rollback()
                 return RunResult(diagnostics: [Diagnostic(.error, error.message, at: span, hint: error.hint, reveal: options.reveal)])
@@ -194,9 +200,26 @@ public final class Engine: @unchecked Sendable {
     /// Begins a run's transaction on the store: makes the schema the script
     /// declares, notes its accounts on the machine and in the books, and
     /// takes credits that expired since the last run out of their balances.
-    static func open(_ store: Store, _ schema: StoreSchema, _ accounts: [StoredAccount], for machine: Machine) throws(StoreError) {
+    ///
+    /// A run that only reads (`onlyReading`) begins with
+    /// `Store.beginReading`, and keeps the lock that lets no one else write
+    /// for runs that write. If the store must first be written for it (its
+    /// schema changes, or credits expired), that transaction is dropped
+    /// before the script has read anything, and a writing one begun instead.
+    static func open(_ store: Store, _ schema: StoreSchema, _ accounts: [StoredAccount], for machine: Machine,
+                     onlyReading: Bool = false) throws(StoreError) {
         for a in accounts { machine.accounts["\(a.name)|\(a.holder)"] = a }
-        try store.begin()
+        if onlyReading {
+            try store.beginReading()
+            var mustWrite = try !store.agrees(with: schema)
+            if !mustWrite { mustWrite = try Bookkeeper.expiryDue(store, asOf: machine.now) }
+            if mustWrite {
+                store.rollback()
+                try store.begin()
+            }
+        } else {
+            try store.begin()
+        }
         try store.prepare(schema)
         machine.storeSchema = try store.storedSchema()
         machine.format.privateKeys = Set(machine.storeSchema.entities.filter { $0.key?.isPrivate == true }.map(\.name))

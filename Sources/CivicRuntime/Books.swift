@@ -398,6 +398,13 @@ extension Bookkeeper {
         }
     }
 
+    /// Whether a lot that still holds credits has expired by `time`: then
+    /// `expire` has expiries to post.
+    public static func expiryDue(_ store: Store, asOf time: CivicTime) throws(StoreError) -> Bool {
+        guard let next = try BookCache().nextExpiry(store), let first = next else { return false }
+        return first <= time
+    }
+
     /// Posts the expiry of every lot expired at `time` (used at the start of a run).
     public static func expire(_ store: Store, asOf time: CivicTime, operatorName: String) throws(StoreError) -> Int {
         let cache = BookCache()

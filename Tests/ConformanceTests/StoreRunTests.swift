@@ -371,3 +371,116 @@ extension StoreRunTests {
         }
     }
 }
+
+// MARK: - Runs that only read, and runs at once
+
+extension StoreRunTests {
+    @Suite struct ReadingRuns {
+        /// The bytes of the store's file and of its write-ahead log.
+        private func files(_ w: Workspace) throws -> [Data] {
+            try ["store.sqlite", "store.sqlite-wal"].map { name in
+                FileManager.default.fileExists(atPath: w.path(name)) ? try Data(contentsOf: URL(fileURLWithPath: w.path(name))) : Data()
+            }
+        }
+
+        private func setUp(_ w: Workspace) throws -> String {
+            let setup = try w.write("setup.civic", """
+                entity Note { tag: Text, n: Number }
+                add Note { tag: "a", n: 1 }
+                add Note { tag: "b", n: 2 }
+                """)
+            let outcome = try run(setup, on: try SQLiteStore(path: w.path("store.sqlite")))
+            try #require(outcome.succeeded, "\(outcome.errors)")
+            return try w.write("report.civic", """
+                entity Note { tag: Text, n: Number }
+                print count Note, sum n of Note
+                for x in Note order by n desc limit 1 { print x.tag }
+                """)
+        }
+
+        @Test func aRunThatOnlyReadsLeavesTheFileAsItWasAndDoesNotBlockAWriter() throws {
+            let w = try Workspace()
+            let report = try setUp(w)
+            let before = try files(w)
+            let outcome = try run(report, on: try SQLiteStore(path: w.path("store.sqlite"), busyTimeoutMilliseconds: 100))
+            #expect(outcome.errors.isEmpty)
+            #expect(outcome.lines == ["2 3", "b"])
+            #expect(try files(w) == before)
+            // While another run holds the write lock, a run that only reads
+            // goes through (and sees what was committed); one that writes is
+            // told the store is busy.
+            let holder = try SQLiteStore(path: w.path("store.sqlite"))
+            try holder.begin()
+            _ = try holder.insert("Note", [.none, .text("held"), .number(9)])
+            let reading = try run(report, on: try SQLiteStore(path: w.path("store.sqlite"), busyTimeoutMilliseconds: 100))
+            #expect(reading.errors.isEmpty)
+            #expect(reading.lines == ["2 3", "b"])
+            let adding = try w.write("add.civic", """
+                entity Note { tag: Text, n: Number }
+                print count Note
+                add Note { tag: "c", n: 3 }
+                """)
+            let writing = try run(adding, on: try SQLiteStore(path: w.path("store.sqlite"), busyTimeoutMilliseconds: 100))
+            #expect(writing.errors.count == 1)
+            #expect(writing.errors.first?.contains("is busy: another run is using it") == true, "\(writing.errors)")
+            try holder.commit()
+            #expect(try run(report, on: try SQLiteStore(path: w.path("store.sqlite"))).lines == ["3 12", "held"])
+        }
+
+        @Test func aRunThatOnlyReadsButChangesTheSchemaWritesIt() throws {
+            let w = try Workspace()
+            _ = try setUp(w)
+            let script = try w.write("wider.civic", """
+                entity Note { tag: Text, n: Number, seen: Bool = false }
+                print count Note where not seen
+                """)
+            let outcome = try run(script, on: try SQLiteStore(path: w.path("store.sqlite")))
+            #expect(outcome.errors.isEmpty)
+            #expect(outcome.lines == ["2"])
+            let schema = try SQLiteStore(path: w.path("store.sqlite")).storedSchema()
+            #expect(schema.entity("Note")?.field("seen") != nil)
+        }
+
+        /// Runs that read a count and then add a row numbered after it, on
+        /// two connections at once: each holds the write lock from its start,
+        /// so no two read the same count.
+        @Test func runsThatReadThenWriteAtOnceLoseNothing() throws {
+            let w = try Workspace()
+            _ = try setUp(w)
+            let script = try w.write("next.civic", """
+                entity Note { tag: Text, n: Number }
+                let n = count Note
+                add Note { tag: "next", n: n + 1 }
+                """)
+            let runs = 8
+            let file = w.path("store.sqlite")
+            let failures = RunLines()
+            let group = DispatchGroup()
+            for _ in 0..<2 {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    do {
+                        let store = try SQLiteStore(path: file, busyTimeoutMilliseconds: 20_000)
+                        for _ in 0..<runs {
+                            let outcome = try run(script, on: store)
+                            if !outcome.succeeded { failures.append("\(outcome.errors)") }
+                        }
+                    } catch {
+                        failures.append("\(error)")
+                    }
+                }.start()
+            }
+            group.wait()
+            #expect(failures.all.isEmpty)
+            let check = try w.write("check.civic", """
+                entity Note { tag: Text, n: Number }
+                print count Note, count Note where tag == "next"
+                for x in Note where tag == "next" order by n { print x.n }
+                """)
+            let outcome = try run(check, on: try SQLiteStore(path: w.path("store.sqlite")))
+            #expect(outcome.lines.first == "\(2 + 2 * runs) \(2 * runs)")
+            #expect(Array(outcome.lines.dropFirst()) == (3...(2 + 2 * runs)).map(String.init))
+        }
+    }
+}

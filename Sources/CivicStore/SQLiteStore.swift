@@ -14,7 +14,7 @@ import GRDB
 ///
 /// Files use WAL journal mode. A run's `begin` takes the write lock
 /// (BEGIN IMMEDIATE), waiting up to the busy timeout for another run to
-/// finish. Everything a run does, schema changes included, happens inside
+/// finish; `beginReading`, for a run that only reads, takes none. Everything a run does, schema changes included, happens inside
 /// its transaction, so `rollback` leaves the file exactly as it was.
 public final class SQLiteStore: Store {
     /// The format of the files this version of Civic writes. A file with a

@@ -26,7 +26,7 @@ struct Timeout: Error, CustomStringConvertible {
 }
 
 /// A fresh temporary folder, removed when the value is dropped.
-final class TempFolder {
+final class TempFolder: Sendable {
     let url: URL
 
     init() throws {

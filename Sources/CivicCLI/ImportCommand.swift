@@ -27,6 +27,7 @@ struct ImportCommand: ParsableCommand {
         }
         let schemaSource = try readScript(schema)
         let opened = try store.open()
+        defer { StoreOptions.close(opened) }
         let engine = Engine(store: opened)
         switch engine.importData(entity: entity, path: file, schema: schemaSource) {
         case .failure(let list):

@@ -33,6 +33,7 @@ struct ReplCommand: ParsableCommand {
         let editor: LineSource = terminal ? ReadlineEditor() : PipedLines()
         let repl = Repl(options: options, store: opened, keepsChanges: store.db != nil, editor: editor, files: paths)
         let failed = repl.run()
+        StoreOptions.close(opened)
         if failed { throw ExitCode(ExitStatus.scriptError) }
     }
 }

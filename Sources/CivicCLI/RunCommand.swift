@@ -49,6 +49,11 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite file to run against (created if missing). Without it, the store is in memory and kept only for the run.")
     var db: String?
 
+    /// Lets go of a store `open` gave, its file whole (see `SQLiteStore.close`).
+    static func close(_ store: Store) {
+        (store as? SQLiteStore)?.close()
+    }
+
     func open() throws -> Store {
         guard let db else { return MemoryStore() }
         do {
@@ -107,7 +112,24 @@ struct RunCommand: ParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         }
+        if let path = store.db, !FileManager.default.fileExists(atPath: path) {
+            // A new store file is made only for a script without errors: a
+            // script that cannot run leaves no file behind.
+            let checker = Engine(options: options)
+            let checked = checker.check(source)
+            if !checked.succeeded {
+                switch format {
+                case .text: printError(checker.render(checked.diagnostics, color: useColor()))
+                case .json:
+                    let document = JSONCollector(options: FormatOptions(reveal: options.reveal))
+                        .document(checked.diagnostics, sources: checker.sources)
+                    FileHandle.standardOutput.write(Data((document + "\n").utf8))
+                }
+                throw ExitCode(ExitStatus.scriptError)
+            }
+        }
         let opened = try store.open()
+        defer { StoreOptions.close(opened) }
         switch format {
         case .text:
             let engine = Engine(options: options, store: opened, lines: { line in

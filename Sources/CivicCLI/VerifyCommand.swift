@@ -20,8 +20,10 @@ struct VerifyCommand: ParsableCommand {
             printError("civic: no such store: \(db)")
             throw ExitCode(ExitStatus.usage)
         }
-        let engine = Engine(store: try store.open())
+        let opened = try store.open()
+        let engine = Engine(store: opened)
         let problems = engine.verify()
+        StoreOptions.close(opened)
         if problems.isEmpty {
             print("\(engine.store.description): every invariant holds")
             return

@@ -390,11 +390,15 @@ extension Bookkeeper {
             let key = Value.text("\(a.name)|\(a.holder)")
             let values: [Value] = [key, .text(a.name), .text(a.holder), a.expireAfter.map { .duration($0) } ?? .none,
                                    a.atMost.map { .number($0) } ?? .none, .number(a.atLeast)]
-            if try store.row(Books.account, key: key) == nil {
+            guard let stored = try store.row(Books.account, key: key) else {
                 _ = try store.insert(Books.account, values)
-            } else {
-                try store.update(Books.account, key: key, [("expire_after", values[3]), ("at_most", values[4]), ("at_least", values[5])])
+                continue
             }
+            let changes = [("expire_after", values[3]), ("at_most", values[4]), ("at_least", values[5])]
+                .filter { name, value in stored[name] != value }
+            // An account as stored is not written again, so that a run that
+            // only reads works on a store that may not be written.
+            if !changes.isEmpty { try store.update(Books.account, key: key, changes) }
         }
     }
 

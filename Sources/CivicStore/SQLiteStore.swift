@@ -119,6 +119,16 @@ public final class SQLiteStore: Store {
         return c
     }
 
+    /// Closes the file: SQLite copies the write-ahead log into it and
+    /// removes the `-wal` and `-shm` files, so that the store is whole in
+    /// its one file (a copy of it alone holds everything). Commands call it
+    /// before they exit, since the process may end before the store would
+    /// be let go. The store cannot be used afterwards; closing twice does
+    /// nothing.
+    public func close() {
+        try? queue.close()
+    }
+
     public var description: String {
         path.map { "SQLite file \($0)" } ?? "SQLite in memory"
     }
@@ -162,8 +172,8 @@ public final class SQLiteStore: Store {
                 throw StoreError("\(displayName) is not a Civic store (its civic_meta table has no format)")
             }
             if format > SQLiteStore.format {
-                throw StoreError("\(displayName) was written by a newer version of Civic (store format \(format); this version reads format \(SQLiteStore.format))",
-                                 hint: "open it with a newer Civic")
+                throw StoreError("\(displayName): this store was written by a newer Civic (format \(format)); this Civic reads up to format \(SQLiteStore.format)",
+                                 hint: "open it with the newer Civic that wrote it; this one leaves it untouched")
             }
         } else if names.contains(where: { !$0.lowercased().hasPrefix("sqlite_") }) {
             throw StoreError("\(displayName) is not a Civic store (a SQLite database without Civic's tables)",

@@ -1082,8 +1082,8 @@ private enum Community {
             _ = try SQLiteStore(path: file)
             Issue.record("opened a store of a newer format")
         } catch {
-            #expect(error.message == "\(file) was written by a newer version of Civic (store format 2; this version reads format 1)")
-            #expect(error.hint == "open it with a newer Civic")
+            #expect(error.message == "\(file): this store was written by a newer Civic (format 2); this Civic reads up to format 1")
+            #expect(error.hint == "open it with the newer Civic that wrote it; this one leaves it untouched")
         }
     }
 

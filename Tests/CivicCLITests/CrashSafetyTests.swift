@@ -246,7 +246,10 @@ private func killOnce(_ arguments: [String], at moment: KillMoment, timings: Tim
         _ = try run.wait(until: { run.eventsApplied >= count })
     case .afterEvents(let fraction):
         if try run.wait(until: { run.loopEnded != nil }), let ended = run.loopEnded {
-            try run.wait(untilElapsed: ended + fraction * (timings.ended - timings.loopEnded))
+            // The time after the loop, as long as the uninterrupted run's, scaled by how
+            // much slower or faster this run's loop was (the machine's load changes).
+            let scale = ended / timings.loopEnded
+            try run.wait(untilElapsed: ended + fraction * (timings.ended - timings.loopEnded) * scale)
         }
     }
     let killedAt = run.elapsed

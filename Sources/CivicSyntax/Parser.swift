@@ -211,12 +211,14 @@ public struct Parser {
 
     /// Whether token `i` is the first on its source line (only spaces before it).
     /// Used after a bracket was left open, when the lexer no longer marks line ends.
+    /// As for the lexer, a line ends with LF or CR LF; a CR alone is a space.
     func startsLine(_ i: Int) -> Bool {
         guard i > 0, i < tokens.count else { return i == 0 }
         var j = tokens[i].span.start - 1
         let bytes = file.bytes
-        while j >= 0, j < bytes.count, bytes[j] == UInt8(ascii: " ") || bytes[j] == UInt8(ascii: "\t") { j -= 1 }
-        return j < 0 || (j < bytes.count && (bytes[j] == UInt8(ascii: "\n") || bytes[j] == UInt8(ascii: "\r")))
+        while j >= 0, j < bytes.count,
+              bytes[j] == UInt8(ascii: " ") || bytes[j] == UInt8(ascii: "\t") || bytes[j] == UInt8(ascii: "\r") { j -= 1 }
+        return j < 0 || (j < bytes.count && bytes[j] == UInt8(ascii: "\n"))
     }
 
     /// The column where token `i` starts (bytes from the line start).

@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .library(name: "Civic", targets: ["Civic"]),
         .executable(name: "civic", targets: ["CivicCLI"]),
+        // For the libFuzzer targets of the package under Fuzzers/ only (DEVELOPERS.md, Fuzzing).
+        .library(name: "CivicFuzz", targets: ["CivicFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,9 @@ let package = Package(
                                                  .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore"]),
         .target(name: "Civic", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CivicRuntime"]),
+        // What the fuzzers do with one input, and the generator of programs they run
+        // (Fuzzers/ holds the libFuzzer executables; CivicFuzzTests runs this over the seeds).
+        .target(name: "CivicFuzz", dependencies: ["Civic"]),
         // GNU readline (libreadline-dev), for the line editing of `civic repl`.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .executableTarget(
@@ -32,6 +37,7 @@ let package = Package(
         .testTarget(name: "CivicRuntimeTests", dependencies: ["CivicRuntime", "CivicCheck", "CivicStore"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Civic"]),
         .testTarget(name: "CivicTests", dependencies: ["Civic"]),
+        .testTarget(name: "CivicFuzzTests", dependencies: ["CivicFuzz"]),
         .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
         // Runs every code block of README.md and docs/ (Tests/DocsTests/DocsTests.swift says how).
         .testTarget(name: "DocsTests", dependencies: ["Civic"]),

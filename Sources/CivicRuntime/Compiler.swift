@@ -10,6 +10,8 @@ public struct CompiledProgram {
     let programmes: [CompiledProgramme]
     let splits: [Split]
     let escalations: [Escalation]
+    /// The functions the closures above call; kept by the machine the program runs on.
+    let functionTable: FunctionTable
 
     /// Runs the top-level statements on a machine.
     public func run(on machine: Machine) throws(RuntimeError) {
@@ -17,6 +19,7 @@ public struct CompiledProgram {
             machine.globals += Array(repeating: .none, count: globalCount - machine.globals.count)
         }
         machine.rules += rules
+        machine.functionTables.append(functionTable)
         for p in programmes { machine.programmes[p.name] = p }
         for s in splits { machine.splits[s.name] = s }
         for e in escalations { machine.escalations[e.event] = e }
@@ -96,7 +99,7 @@ public struct Compiler {
         }
         let main = block(running ?? all)
         return CompiledProgram(main: main, globalCount: program.globalCount, rules: rules(all), programmes: programmes(all),
-                               splits: splits(all), escalations: escalations(all))
+                               splits: splits(all), escalations: escalations(all), functionTable: FunctionTable(functions))
     }
 
     mutating func unsupported(_ what: String, _ span: Span, hint: String? = nil) {

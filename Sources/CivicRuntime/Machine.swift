@@ -42,6 +42,8 @@ public final class Machine {
     @exclusivity(unchecked) var rule: RuleContext?
     /// The program's rules, in the order written.
     var rules: [CompiledRule] = []
+    /// The functions of every program run on this machine: its rules and programmes may call them.
+    var functionTables: [FunctionTable] = []
     /// What the run did with events and accounts, for the summary after `--events`.
     public internal(set) var stats = RunStats()
     /// Programmes and catalogue items by name.

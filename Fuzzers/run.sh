@@ -24,6 +24,8 @@ target=$1
 seconds=$2
 shift 2
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
+# SwiftPM rebuilds everything when the environment changes: keep it the same with and without FUZZ_SCRATCH.
+unset FUZZ_SCRATCH
 
 # SwiftPM passes `-sanitize=fuzzer -sanitize=address` to swiftc, and of two
 # -sanitize flags swiftc keeps only the last: the code is built with ASan but
@@ -36,8 +38,9 @@ swift build --package-path Fuzzers --scratch-path "$scratch" -c debug \
   --product "fuzz-$target"
 binary="$scratch/debug/fuzz-$target"
 
-# The seeds, flattened: conformance/store/award.civic → conformance-store-award.civic.
-seeds="$scratch/seeds"
+# The seeds, flattened: conformance/store/award.civic → conformance-store-award.civic
+# (a folder per target, so that two targets can run at once).
+seeds="$scratch/seeds/$target"
 rm -rf "$seeds"
 mkdir -p "$seeds" "$scratch/corpus/$target" "$scratch/crashes/$target"
 find Tests/conformance examples -name '*.civic' | while read -r f; do

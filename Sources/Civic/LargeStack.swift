@@ -8,19 +8,24 @@ import Foundation
 /// happens to be on.
 func withLargeStack<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
     let box = ResultBox<T>()
+    box.body = body
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
-        box.value = body()
+        // The body (and what it holds: the engine) is let go before the
+        // caller goes on, not whenever the thread object is freed.
+        box.value = box.body?()
+        box.body = nil
         done.signal()
     }
     thread.stackSize = 512 << 20
     thread.start()
     done.wait()
-    guard let value = box.value else { return body() }
+    guard let value = box.value else { return body() }  // the thread could not start
     return value
 }
 
 /// Carries a result from the worker thread; the semaphore orders the accesses.
 private final class ResultBox<T>: @unchecked Sendable {
+    var body: (@Sendable () -> T)?
     var value: T?
 }

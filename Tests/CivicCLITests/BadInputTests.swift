@@ -71,7 +71,7 @@ private let cases: [String: (Route, [String])] = [
     "events-unknown-holder.csv": (.events, ["events-unknown-holder.csv:3: field 'reporter': there is no Resident with key \"R9\""]),
     "events-unknown-holder.json": (.events, ["events-unknown-holder.json:3: field 'reporter': there is no Resident with key \"R404\""]),
     "events-unclosed-quote.csv": (.events, ["events-unclosed-quote.csv:3: the quote that opens a field on line 3 is never closed"]),
-    "not-sqlite.sqlite": (.db, ["not-sqlite.sqlite is not a Civic store (not a SQLite database)"]),
+    "not-sqlite.db": (.db, ["not-sqlite.db is not a Civic store (not a SQLite database)"]),
 ]
 
 /// A folder with the schema, the seed script, and a store the seed made.

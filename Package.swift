@@ -20,7 +20,9 @@ let package = Package(
         .target(name: "CivicCheck", dependencies: ["CivicSyntax"]),
         .target(name: "CivicStore", dependencies: ["CivicSyntax", "CivicCheck", .product(name: "GRDB", package: "GRDB.swift"),
                                                  .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore"]),
+        // glibc's malloc.h (mallinfo2), for the memory limit of a run.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .target(name: "CivicRuntime", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CMalloc"]),
         .target(name: "Civic", dependencies: ["CivicSyntax", "CivicCheck", "CivicStore", "CivicRuntime"]),
         // What the fuzzers do with one input, and the generator of programs they run
         // (Fuzzers/ holds the libFuzzer executables; CivicFuzzTests runs this over the seeds).

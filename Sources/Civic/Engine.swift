@@ -6,7 +6,12 @@ import CivicRuntime
 
 /// How a run is made: its limits, its clock, and what it may show.
 public struct RunOptions: Sendable {
+    /// The limits of each run: each `run`, `execute`, `emit`, `evaluate`,
+    /// each test of `test`, each input of a session counts them afresh.
     public var limits: Limits
+    /// Stops the run in progress when requested (the REPL asks on Ctrl-C):
+    /// it ends with an "interrupted" error and keeps nothing.
+    public var interruption: Interruption?
     /// The time the script sees; nil for the current time in `timeZone`.
     public var now: CivicTime?
     /// The zone the current time is read in (default Asia/Shanghai).
@@ -156,8 +161,10 @@ public final class Engine: @unchecked Sendable {
                                                   format: FormatOptions(reveal: options.reveal), store: store,
                                                   output: { [weak self] in self?.output($0) })
             self.machine = machine
-            // Each run reads the clock anew (an embedding program may set `options.now` between runs).
+            // Each run reads the clock anew (an embedding program may set `options.now` between runs),
+            // and counts its limits afresh (under the options' limits of now).
             machine.now = options.currentTime
+            machine.startRun(options.limits, interruption: options.interruption)
             machine.folder = folder(of: file)
             machine.operatorName = options.operatorName
             let span = programs.last?.statements.first?.span ?? .unknown
@@ -249,6 +256,8 @@ public final class Engine: @unchecked Sendable {
                     values[idIndex] = .text("\(fileName):\(row.line)")
                 }
                 do throws(RuntimeError) {
+                    // Rules without loops take no steps: the clock, Ctrl-C and the heap are checked here too.
+                    try machine.checkClock(at: .unknown)
                     try Compiler.emitEvent(type, values, on: machine)
                 } catch {
                     var d = error.diagnostic(reveal: options.reveal)

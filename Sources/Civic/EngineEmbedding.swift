@@ -169,6 +169,7 @@ extension Engine {
         }
         machine.now = options.currentTime
         machine.operatorName = options.operatorName
+        machine.startRun(options.limits, interruption: options.interruption)
         do throws(StoreError) {
             try store.begin()
         } catch {

@@ -118,6 +118,8 @@ extension Engine {
                               })
         machine.folder = folder(of: file)
         machine.operatorName = options.operatorName
+        // Each test counts its limits (its steps, time and memory) afresh.
+        machine.startRun(options.limits, interruption: options.interruption)
         defer {
             machine.discardBooks()
             store.rollback()

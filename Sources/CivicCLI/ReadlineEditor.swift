@@ -1,4 +1,5 @@
 @preconcurrency import CReadline
+import Civic
 import Foundation
 
 // GNU readline for `civic repl` at a terminal: line editing, history kept in
@@ -9,10 +10,14 @@ import Foundation
 // cleanly. Readline calls back through C function pointers, so what they need
 // lives in the globals below; there is one editor per process.
 
+/// What Ctrl-C while an input runs asks of the run: to stop (the session's
+/// `RunOptions.interruption`). Made before the handler is installed.
+let replInterruption = Interruption()
 /// Set by the SIGINT handler while a line is read.
 nonisolated(unsafe) private var interruptFlag: sig_atomic_t = 0
 /// Whether a line is being read. Otherwise an input runs (or is about to):
-/// Ctrl-C then warns, and a second one stops civic.
+/// Ctrl-C then stops it; a second warns, and a third stops civic (for an
+/// input busy where the run does not look, such as a long query of the store).
 nonisolated(unsafe) private var reading: sig_atomic_t = 0
 nonisolated(unsafe) private var interruptsWhileRunning: sig_atomic_t = 0
 /// Written by the SIGINT handler, made before any signal can come.
@@ -30,9 +35,12 @@ private func onInterrupt(_ signal: Int32) {
         interruptFlag = 1
     } else {
         interruptsWhileRunning += 1
-        if interruptsWhileRunning >= 2 { _exit(130) }
-        runningNote.withUnsafeBufferPointer { buffer in
-            _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count)
+        replInterruption.request()
+        if interruptsWhileRunning >= 3 { _exit(130) }
+        if interruptsWhileRunning == 2 {
+            runningNote.withUnsafeBufferPointer { buffer in
+                _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count)
+            }
         }
     }
 }
@@ -88,6 +96,7 @@ final class ReadlineEditor: LineSource {
         setlocale(LC_ALL, "")
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
         historyPath = URL(fileURLWithPath: home).appendingPathComponent(".civic_history").path
+        _ = replInterruption.isRequested
         runningNote = Array("\n(still running: press Ctrl-C again to stop civic; what is not committed is then dropped)\n".utf8)
         rl_readline_name = UnsafePointer(strdup("civic"))
         rl_catch_signals = 0

@@ -21,13 +21,17 @@ struct ReplCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var limits: RunLimitsOptions
 
+    /// The time limit of each input when `--timeout` is not given.
+    static let defaultTimeout = Duration.seconds(60)
+
     func run() throws {
         var paths: [String] = []
         for path in files {
             _ = try readScript(path)  // exits with 2 when it is missing or a folder
             paths.append(path)
         }
-        let options = try limits.runOptions()
+        var options = try limits.runOptions(defaultTimeout: ReplCommand.defaultTimeout)
+        options.interruption = replInterruption
         let opened = try store.open()
         let terminal = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
         let editor: LineSource = terminal ? ReadlineEditor() : PipedLines()

@@ -10,6 +10,14 @@ struct RunLimitsOptions: ParsableArguments {
     @Option(name: .long, help: "How deeply functions may call each other.")
     var maxDepth: Int = 2_000
 
+    @Option(name: .long, help: ArgumentHelp("Stop the run when it needs more memory than this: 512MB, 2GB (powers of 1000), 512MiB, 2GiB (powers of 1024), or none.",
+                                            valueName: "size"))
+    var maxMemory: String = "2GiB"
+
+    @Option(name: .long, help: ArgumentHelp("Stop the run after this wall-clock time: 500ms, 30s, 2m, 1h, 1m30s, or none. Default: none for run; 60s for each input of repl and each test of test.",
+                                            valueName: "time"))
+    var timeout: String?
+
     @Option(name: .long, help: "The time the script sees, as 2026-11-28T09:30 (default: now).")
     var now: String?
 
@@ -22,13 +30,15 @@ struct RunLimitsOptions: ParsableArguments {
     @Option(name: .long, help: "The time zone the clock is read in; days, weeks and months follow it.")
     var timeZone: String = "Asia/Shanghai"
 
-    func runOptions() throws -> RunOptions {
+    /// The options of a run; `defaultTimeout` is the command's time limit when `--timeout` is not given.
+    func runOptions(defaultTimeout: Duration? = nil) throws -> RunOptions {
         guard TimeZone(identifier: timeZone) != nil else {
             printError("civic: unknown time zone '\(timeZone)' (write it as Asia/Shanghai)")
             throw ExitCode(ExitStatus.usage)
         }
-        var options = RunOptions(limits: Limits(maxSteps: maxSteps, maxDepth: maxDepth), timeZone: timeZone, reveal: reveal,
-                                 operatorName: `operator`)
+        let limits = Limits(maxSteps: maxSteps, maxDepth: maxDepth, maxMemory: try memoryLimit(),
+                            timeout: try timeout.map(timeLimit) ?? defaultTimeout)
+        var options = RunOptions(limits: limits, timeZone: timeZone, reveal: reveal, operatorName: `operator`)
         if let now {
             guard let time = CivicTime(iso: now) ?? CivicDate(iso: now).map({ $0.startOfDay }) else {
                 printError("civic: --now takes a time such as 2026-11-28T09:30, not '\(now)'")
@@ -41,6 +51,32 @@ struct RunLimitsOptions: ParsableArguments {
             throw ExitCode(ExitStatus.usage)
         }
         return options
+    }
+
+    /// `--max-memory` in bytes (nil: none); bad usage without a unit, or below 1 MB.
+    func memoryLimit() throws -> Int? {
+        guard let size = LimitText.size(maxMemory) else {
+            printError("civic: --max-memory takes a size with its unit, such as 512MB or 2GiB (or none), not '\(maxMemory)'")
+            throw ExitCode(ExitStatus.usage)
+        }
+        if let bytes = size, bytes < 1_000_000 {
+            printError("civic: --max-memory must be at least 1MB")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return size
+    }
+
+    /// `--timeout` (nil: none); bad usage without a unit, or below 1 ms.
+    func timeLimit(_ text: String) throws -> Duration? {
+        guard let time = LimitText.duration(text) else {
+            printError("civic: --timeout takes a time with its unit, such as 30s, 2m or 1h (or none), not '\(text)'")
+            throw ExitCode(ExitStatus.usage)
+        }
+        if let time, time < .milliseconds(1) {
+            printError("civic: --timeout must be at least 1ms")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return time
     }
 }
 

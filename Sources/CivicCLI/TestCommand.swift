@@ -29,12 +29,15 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var limits: RunLimitsOptions
 
+    /// The time limit of each test when `--timeout` is not given.
+    static let defaultTimeout = Duration.seconds(60)
+
     func run() throws {
         if limits.now != nil {
             printError("civic: tests keep their own clock: write 'clock 2026-11-02T09:00' inside the test instead of --now")
             throw ExitCode(ExitStatus.usage)
         }
-        let options = try limits.runOptions()
+        let options = try limits.runOptions(defaultTimeout: TestCommand.defaultTimeout)
         let files = try TestCommand.scripts(in: paths.isEmpty ? ["."] : paths)
         let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         var passed = 0, failed = 0, broken = 0

@@ -10,11 +10,29 @@ public struct BuiltinEnvironment: Sendable {
     public var options: FormatOptions
     /// The splits the program declares, for `allocate`.
     public var splits: [String: Split]
+    /// The run's memory limit in bytes (`Int.max`: none): a built-in refuses
+    /// to make a Text or List larger than it.
+    public var memoryLimit: Int
 
-    public init(now: CivicTime, options: FormatOptions = FormatOptions(), splits: [String: Split] = [:]) {
+    public init(now: CivicTime, options: FormatOptions = FormatOptions(), splits: [String: Split] = [:], memoryLimit: Int = .max) {
         self.now = now
         self.options = options
         self.splits = splits
+        self.memoryLimit = memoryLimit
+    }
+
+    /// Refuses a Text of `bytes` or a List of `bytes / Machine.bytesPerItem`
+    /// items that would pass the memory limit, before it is made.
+    func fits(_ bytes: Int, argument: Int? = nil) throws(BuiltinError) {
+        guard bytes > memoryLimit else { return }
+        let (message, hint) = LimitText.memoryMessage(memoryLimit)
+        throw BuiltinError(message, argument: argument, hint: hint)
+    }
+
+    /// As `fits`, for a List of `count` items.
+    func fits(items count: Int, argument: Int? = nil) throws(BuiltinError) {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: Machine.bytesPerItem)
+        try fits(overflow ? .max : bytes, argument: argument)
     }
 }
 
@@ -274,10 +292,12 @@ extension BuiltinLibrary {
         var first: Value? { isEmpty ? nil : (isRange ? .number(Number(lo)) : self[0]) }
         var last: Value? { isEmpty ? nil : (isRange ? .number(Number(hi)) : self[count - 1]) }
 
-        /// All the items, built; refuses more than `BuiltinLibrary.maxLength`.
-        func items(_ call: Arguments) throws(BuiltinError) -> [Value] {
+        /// All the items, built; refuses more than `BuiltinLibrary.maxLength`,
+        /// or more than the memory limit holds.
+        func items(_ call: Arguments, _ environment: BuiltinEnvironment) throws(BuiltinError) -> [Value] {
             if let array { return array }
             guard count <= BuiltinLibrary.maxLength else { throw call.tooLong("a List") }
+            try environment.fits(items: count)
             var out: [Value] = []
             out.reserveCapacity(count)
             var v = lo

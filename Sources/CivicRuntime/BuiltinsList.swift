@@ -48,9 +48,9 @@ extension BuiltinLibrary {
         let descending = a.has(1) ? try a.bool(1, "descending") : false
         if list.isRange {
             if !descending { return a[0] }
-            return .list(try list.items(a).reversed())
+            return .list(try list.items(a, environment).reversed())
         }
-        let items = try list.items(a)
+        let items = try list.items(a, environment)
         try requireOrderable(items, a)
         return .list(try stableSort(items, descending: descending, a))
     }
@@ -108,7 +108,7 @@ extension BuiltinLibrary {
         case .text(let s):
             return .text(String(s.reversed()))
         case .list, .range:
-            return .list(try a.list(0).items(a).reversed())
+            return .list(try a.list(0).items(a, environment).reversed())
         default:
             throw a.wrong(0, nil, "a Text or a List")
         }
@@ -118,7 +118,8 @@ extension BuiltinLibrary {
         let a = try Arguments("append", values)
         let list = try a.list(0)
         guard list.count < maxLength else { throw a.tooLong("a List", argument: 0) }
-        var items = try list.items(a)
+        try environment.fits(items: list.count + 1, argument: 0)
+        var items = try list.items(a, environment)
         items.append(a[1])
         return .list(items)
     }

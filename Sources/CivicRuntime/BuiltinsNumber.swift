@@ -64,23 +64,23 @@ extension BuiltinLibrary {
     }
 
     static func min(_ values: [Value], _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
-        try extreme("min", values, want: -1)
+        try extreme("min", values, want: -1, environment)
     }
 
     static func max(_ values: [Value], _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
-        try extreme("max", values, want: 1)
+        try extreme("max", values, want: 1, environment)
     }
 
     /// `min` (want -1) and `max` (want 1): the first of the smallest or largest
     /// of several arguments, or of the items of one List.
-    static func extreme(_ name: String, _ values: [Value], want: Int) throws(BuiltinError) -> Value {
+    static func extreme(_ name: String, _ values: [Value], want: Int, _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
         let a = try Arguments(name, values)
         if a.count == 1 {
             let list = try a.list(0, hint: "give it a List, such as \(name)([3, 5]), or several values, such as \(name)(3, 5)")
             // Like `min F of ROWS`, an empty list has no smallest item: none.
             guard !list.isEmpty else { return .none }
             if list.isRange { return want < 0 ? .number(Number(list.lo)) : .number(Number(list.hi)) }
-            let items = try list.items(a)
+            let items = try list.items(a, environment)
             try requireOrderable(items, a)
             guard var best = items.first else { return .none }
             for item in items.dropFirst() {

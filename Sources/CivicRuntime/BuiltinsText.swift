@@ -107,6 +107,7 @@ extension BuiltinLibrary {
         let (grow, o1) = found.count.multipliedReportingOverflow(by: new.count - old.count)
         let (length, o2) = s.count.addingReportingOverflow(grow)
         guard !o1, !o2, length <= maxLength else { throw a.tooLong("a Text") }
+        try environment.fits(length)
         var out = ""
         var start = s.startIndex
         for r in found {
@@ -123,7 +124,10 @@ extension BuiltinLibrary {
         let s = try a.text(0)
         let separator = try a.text(1, "the separator")
         if s.isEmpty { return .list([]) }
-        if separator.isEmpty { return .list(s.map { .text(String($0)) }) }
+        if separator.isEmpty {
+            try environment.fits(items: s.count)
+            return .list(s.map { .text(String($0)) })
+        }
         var pieces: [Value] = []
         var start = s.startIndex
         for r in occurrences(of: separator, in: s) {
@@ -147,6 +151,7 @@ extension BuiltinLibrary {
             let item = list[i].formatted(environment.options)
             length += item.count + (i > 0 ? separatorLength : 0)
             guard length <= maxLength else { throw a.tooLong("a Text") }
+            try environment.fits(length)
             if i > 0 { out += separator }
             out += item
         }
@@ -247,18 +252,19 @@ extension BuiltinLibrary {
         if s.isEmpty || times == 0 { return .text("") }
         let (length, overflow) = s.count.multipliedReportingOverflow(by: times)
         guard !overflow, length <= maxLength else { throw a.tooLong("a Text", argument: 1) }
+        try environment.fits(s.utf8.count * times, argument: 1)
         return .text(String(repeating: s, count: times))
     }
 
     static func padLeft(_ values: [Value], _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
-        try pad("pad_left", values, left: true)
+        try pad("pad_left", values, left: true, environment)
     }
 
     static func padRight(_ values: [Value], _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
-        try pad("pad_right", values, left: false)
+        try pad("pad_right", values, left: false, environment)
     }
 
-    static func pad(_ name: String, _ values: [Value], left: Bool) throws(BuiltinError) -> Value {
+    static func pad(_ name: String, _ values: [Value], left: Bool, _ environment: BuiltinEnvironment) throws(BuiltinError) -> Value {
         let a = try Arguments(name, values)
         let s = try a.text(0)
         let width = try a.wholeNumber(1, "the width")
@@ -272,6 +278,7 @@ extension BuiltinLibrary {
             fill = c
         }
         guard width <= maxLength else { throw a.tooLong("a Text", argument: 1) }
+        try environment.fits(width, argument: 1)
         let length = s.count
         if width <= length { return .text(s) }
         let padding = String(repeating: fill, count: width - length)

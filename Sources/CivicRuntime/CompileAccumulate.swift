@@ -45,6 +45,8 @@ extension Compiler {
             put = { m, v in m.stack[m.base &+ i] = v }
         }
         let limit = BuiltinLibrary.maxLength
+        let span = value.span
+        let item = Machine.bytesPerItem
         return Step { m throws(RuntimeError) in
             let p = try next(m)
             var whole = take(m)
@@ -53,17 +55,31 @@ extension Compiler {
             if appends {
                 if case .list(var items) = whole, items.count < limit {
                     whole = .none
+                    do throws(RuntimeError) { try m.willAllocate(item, making: (items.count &+ 1) &* item, at: span) } catch {
+                        put(m, .list(items))
+                        throw error
+                    }
                     items.append(p)
                     put(m, .list(items))
                     return .normal
                 }
             } else if case .text(var s) = whole, case .text(let t) = p {
                 whole = .none
+                do throws(RuntimeError) { try m.willAllocate(t.utf8.count, making: s.utf8.count &+ t.utf8.count, at: span) } catch {
+                    put(m, .text(s))
+                    throw error
+                }
                 s += t
                 put(m, .text(s))
                 return .normal
             } else if case .list(var items) = whole, case .list(let more) = p {
                 whole = .none
+                do throws(RuntimeError) {
+                    try m.willAllocate(more.count &* item, making: (items.count &+ more.count) &* item, at: span)
+                } catch {
+                    put(m, .list(items))
+                    throw error
+                }
                 items += more
                 put(m, .list(items))
                 return .normal

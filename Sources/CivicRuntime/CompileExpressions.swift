@@ -305,12 +305,19 @@ extension Compiler {
                 var values: [Value] = []
                 values.reserveCapacity(args.count)
                 for a in args { values.append(try a.eval(m)) }
+                let result: Value
                 do throws(BuiltinError) {
-                    return try implementation(values, m.builtinEnvironment)
+                    result = try implementation(values, m.builtinEnvironment)
                 } catch {
                     let at = error.argument.flatMap { $0 < argumentSpans.count ? argumentSpans[$0] : nil } ?? span
                     throw RuntimeError(error.message, at: at, hint: error.hint)
                 }
+                // What a built-in made counts towards the heap's next measure.
+                switch result {
+                case .text, .list: try m.willAllocate(Machine.bytes(of: result), making: 0, at: span)
+                default: break
+                }
+                return result
             }
         default:
             diagnostics.append(.error("unknown function '\(callee.name)'", at: callee.span))
@@ -322,10 +329,7 @@ extension Compiler {
         let extra = function.slotCount - function.parameterCount
         return { m throws(RuntimeError) in
             try m.step(span)
-            if m.depth >= m.limits.maxDepth {
-                throw RuntimeError("functions called each other more than \(m.limits.maxDepth) deep", at: span,
-                                   hint: "a function that calls itself needs a case that stops; or raise the limit with --max-depth")
-            }
+            if m.depth >= m.limits.maxDepth { throw .depthLimit(m.limits.maxDepth, at: span) }
             let newBase = m.stack.count
             defer { m.popFrame(to: newBase) }
             for a in args { m.stack.append(try a.value(m)) }

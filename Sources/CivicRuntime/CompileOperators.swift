@@ -29,6 +29,7 @@ extension Compiler {
                 if case .number(let x) = a, case .number(let y) = b {
                     do throws(NumberError) { return .number(try x.adding(y)) } catch { throw Operators.numberError(error, span) }
                 }
+                try m.willConcatenate(a, b, at: span)
                 return try Operators.add(a, b, span)
             }
         case .subtract:

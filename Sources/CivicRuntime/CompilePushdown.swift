@@ -198,11 +198,14 @@ extension Compiler {
     }
 
     static func allRows(_ m: Machine, _ entity: String, _ span: Span) throws(RuntimeError) -> Value {
+        let rows: [Value]
         do throws(StoreError) {
-            return .list(try Compiler.withBalances(try m.store.fetch(StoreQuery(entity: entity), []), entity, m))
+            rows = try Compiler.withBalances(try m.store.fetch(StoreQuery(entity: entity), []), entity, m)
         } catch {
             throw Compiler.storeError(error, span)
         }
+        try m.willAllocate(Machine.bytes(ofRows: rows), making: 0, at: span)
+        return .list(rows)
     }
 
     /// Runs a stored query; nil when a parameter is of a kind the store could
@@ -210,11 +213,14 @@ extension Compiler {
     static func storedFetch(_ query: StoreQuery, _ parameters: [Parameter], _ span: Span) -> (Machine) throws(RuntimeError) -> Value? {
         return { m throws(RuntimeError) in
             guard let values = try Compiler.bind(parameters, m) else { return nil }
+            let rows: [Value]
             do throws(StoreError) {
-                return .list(try Compiler.withBalances(try m.store.fetch(query, values), query.entity, m))
+                rows = try Compiler.withBalances(try m.store.fetch(query, values), query.entity, m)
             } catch {
                 throw Compiler.storeError(error, span)
             }
+            try m.willAllocate(Machine.bytes(ofRows: rows), making: 0, at: span)
+            return .list(rows)
         }
     }
 

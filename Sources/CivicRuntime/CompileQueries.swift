@@ -36,7 +36,7 @@ extension Compiler {
         let limit = clauses.limit.map { (expr($0), $0.span) }
         return { m throws(RuntimeError) in
             let value = try rows(m)
-            guard var items = value.items else {
+            guard var items = try m.items(of: value, at: sourceSpan) else {
                 throw RuntimeError("'where', 'order by' and 'limit' work on a list, found \(value.typeNameWithArticle)", at: sourceSpan)
             }
             try Compiler.withRow(m, level) { () throws(RuntimeError) in
@@ -154,7 +154,10 @@ extension Compiler {
         case .sum, .average:
             if values.isEmpty { return kind == .sum ? .number(.zero) : .none }
             var total = values[0]
-            for v in values.dropFirst() { total = try Operators.add(total, v, span) }
+            for v in values.dropFirst() {
+                if case .number = total {} else if case .duration = total {} else { break }
+                total = try Operators.add(total, v, span)
+            }
             switch total {
             case .number, .duration: break
             default: throw RuntimeError("'\(kind.rawValue)' adds Numbers, found \(values[0].typeNameWithArticle)", at: span)

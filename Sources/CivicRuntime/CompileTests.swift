@@ -114,6 +114,8 @@ extension Compiler {
             } catch {
                 throw Compiler.storeError(error, span)
             }
+            // A limit or Ctrl-C stops the test, as it stops a run: `expect error` does not catch it.
+            if let failure, failure.isLimit { throw failure }
             guard let failure else {
                 try Compiler.failExpectation("the statements ran without an error, expected \(text.map { "one saying \"\($0)\"" } ?? "an error")", span, m)
                 return .normal

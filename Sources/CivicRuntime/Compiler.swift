@@ -226,8 +226,12 @@ public struct Compiler {
             }
         case .show(let value):
             let v = expr(value)
+            let span = value.span
             return { m throws(RuntimeError) in
-                m.output(.value(Compiler.keysMasked(try v(m), m)))
+                let shown = try v(m)
+                // A range is shown as the List it stands for.
+                if case .range = shown { _ = try m.items(of: shown, at: span) }
+                m.output(.value(Compiler.keysMasked(shown, m)))
                 return .normal
             }
         case .expect(let condition):

@@ -20,9 +20,24 @@ public final class Machine {
     /// The value of the last `return`.
     @exclusivity(unchecked) var returnValue: Value = .none
 
+    /// The limits of each run on this machine; `startRun` applies them.
     @exclusivity(unchecked) public var limits: Limits
     @exclusivity(unchecked) var steps = 0
     @exclusivity(unchecked) var depth = 0
+    /// The step count at which `checkLimits` runs next: every
+    /// `Machine.checkInterval` steps, and just past the step limit.
+    @exclusivity(unchecked) var nextCheck = 0
+    /// When the run must stop (monotonic nanoseconds; `.max`: never).
+    @exclusivity(unchecked) var deadline: UInt64 = .max
+    /// The memory limit in bytes (`.max`: none), the heap in use when the run
+    /// started, the bytes made at growth points since the heap was last
+    /// measured, and when it was.
+    @exclusivity(unchecked) var memoryLimit = Int.max
+    @exclusivity(unchecked) var heapAtStart = 0
+    @exclusivity(unchecked) var grownSinceHeapCheck = 0
+    @exclusivity(unchecked) var lastHeapCheck: UInt64 = 0
+    /// A request to stop from outside (the REPL's Ctrl-C), seen with the time limit.
+    public var interruption: Interruption?
 
     /// The time the script sees (`now()`), fixed for a run.
     public var now: CivicTime
@@ -89,6 +104,7 @@ public final class Machine {
         self.folder = folder
         self.output = output
         self.stack.reserveCapacity(1024)
+        startRun(limits)
     }
 
     /// Drops the slots of a frame that ends. One at a time: a frame has a few
@@ -98,18 +114,17 @@ public final class Machine {
         while stack.count > base { stack.removeLast() }
     }
 
-    /// Counts one step (a loop turn or a call) and stops a runaway script.
+    /// Counts one step (a loop turn or a call) and, every
+    /// `Machine.checkInterval` steps, checks the limits. This is on every loop
+    /// turn and call: one add and one compare, the rest out of line.
     @inline(__always)
     func step(_ span: Span) throws(RuntimeError) {
         steps &+= 1
-        if steps > limits.maxSteps {
-            throw RuntimeError("the script ran more than \(limits.maxSteps) steps and was stopped", at: span,
-                               hint: "look for a loop that never ends, or raise the limit with --max-steps")
-        }
+        if steps >= nextCheck { try checkLimits(at: span) }
     }
 
     var builtinEnvironment: BuiltinEnvironment {
-        BuiltinEnvironment(now: now, options: format, splits: splits)
+        BuiltinEnvironment(now: now, options: format, splits: splits, memoryLimit: memoryLimit)
     }
 
     /// The escalations the program declares, by event.
@@ -142,19 +157,6 @@ public struct RunStats: Sendable {
     public var cuts = 0
 
     public init() {}
-}
-
-/// How far a run may go before it is stopped.
-public struct Limits: Sendable {
-    /// Loop turns and function calls together.
-    public var maxSteps: Int
-    /// How deeply functions may call each other.
-    public var maxDepth: Int
-
-    public init(maxSteps: Int = 1_000_000_000, maxDepth: Int = 2_000) {
-        self.maxSteps = maxSteps
-        self.maxDepth = maxDepth
-    }
 }
 
 /// What a statement tells the code around it.

@@ -54,10 +54,9 @@ extension Machine {
         discardBooks()
     }
 
-    /// Starts a new input of a session: the step limit counts afresh, and the
-    /// script sees the time given.
+    /// Starts a new input of a session: the script sees the time given (the
+    /// run itself counts its limits afresh: `startRun`).
     public func startInput(now: CivicTime) {
-        steps = 0
         self.now = now
     }
 

@@ -7,6 +7,9 @@ public struct RuntimeError: Error, Sendable {
     public var span: Span
     public var hint: String?
     public var trace: [TraceEntry]
+    /// Whether a limit (steps, depth, memory, time) or Ctrl-C stopped the
+    /// run: `expect error` does not catch these.
+    public var isLimit = false
 
     public init(_ message: String, at span: Span, hint: String? = nil, trace: [TraceEntry] = []) {
         self.message = message

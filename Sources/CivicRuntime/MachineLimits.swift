@@ -1,0 +1,128 @@
+import CivicStore
+import CivicSyntax
+
+/// The limits of a run as the machine checks them: steps and the depth of
+/// calls on every step and call; time, Ctrl-C and the heap every
+/// `checkInterval` steps; the size of values where they grow.
+extension Machine {
+    /// Steps between two checks of the clock (and of Ctrl-C and the heap).
+    static let checkInterval = 1_024
+    /// Nanoseconds between two measures of the heap on the steps' path.
+    static let heapCheckPeriod: UInt64 = 5_000_000
+    /// The memory a value takes per item of a List (the items themselves;
+    /// what they hold is counted when it is made).
+    public static let bytesPerItem = MemoryLayout<Value>.stride
+
+    /// Starts a run (a `civic run`, a REPL input, a test, a call of the
+    /// embedding API) under `limits`: counts steps afresh, sets the deadline
+    /// from now, and measures the heap the memory limit counts from.
+    public func startRun(_ limits: Limits, interruption: Interruption? = nil) {
+        self.limits = limits
+        self.interruption = interruption
+        steps = 0
+        nextCheck = min(Machine.checkInterval, limits.maxSteps &+ 1 > 0 ? limits.maxSteps &+ 1 : Int.max)
+        memoryLimit = limits.maxMemory ?? .max
+        let now = SystemMeasures.nanoseconds()
+        if let timeout = limits.timeout {
+            let ms = UInt64(LimitText.milliseconds(timeout))
+            let (end, overflow) = now.addingReportingOverflow(ms &* 1_000_000)
+            deadline = overflow || ms > UInt64.max / 1_000_000 ? .max : end
+        } else {
+            deadline = .max
+        }
+        heapAtStart = memoryLimit == .max ? 0 : SystemMeasures.heapInUse()
+        grownSinceHeapCheck = 0
+        lastHeapCheck = now
+    }
+
+    /// The checks `step` makes every `checkInterval` steps: the step limit,
+    /// Ctrl-C, the deadline, and (every few milliseconds) the heap.
+    @inline(never)
+    func checkLimits(at span: Span) throws(RuntimeError) {
+        if steps > limits.maxSteps { throw .stepLimit(limits.maxSteps, at: span) }
+        let left = limits.maxSteps - steps
+        nextCheck = steps &+ min(Machine.checkInterval, left &+ 1 > 0 ? left &+ 1 : Int.max)
+        try checkClock(at: span)
+    }
+
+    /// Ctrl-C, the deadline and, every `heapCheckPeriod`, the heap; for the
+    /// places that do not step but may take long (applying each event of a file).
+    public func checkClock(at span: Span) throws(RuntimeError) {
+        if let interruption, interruption.isRequested { throw .interrupted(at: span) }
+        guard deadline != .max || memoryLimit != .max else { return }
+        let now = SystemMeasures.nanoseconds()
+        if now >= deadline, let timeout = limits.timeout { throw .timeLimit(timeout, at: span) }
+        if memoryLimit != .max && now &- lastHeapCheck >= Machine.heapCheckPeriod {
+            lastHeapCheck = now
+            try checkHeap(adding: 0, at: span)
+        }
+    }
+
+    /// Before `bytes` more are taken to make a Text or List of `total` bytes
+    /// (a copy: `total` both times; one more item: the item, and the whole):
+    /// refuses a value that alone passes the memory limit, and measures the
+    /// heap once what was made since the last measure adds up to a sixteenth
+    /// of the limit.
+    @inline(__always)
+    func willAllocate(_ bytes: Int, making total: Int, at span: Span) throws(RuntimeError) {
+        guard memoryLimit != .max else { return }
+        if total > memoryLimit || bytes > memoryLimit { throw .memoryLimit(memoryLimit, at: span) }
+        grownSinceHeapCheck &+= bytes
+        if grownSinceHeapCheck > max(memoryLimit / 16, 1 << 20) { try checkHeap(adding: bytes, at: span) }
+    }
+
+    /// Before `a + b` makes a new Text or List: its size against the limit.
+    func willConcatenate(_ a: Value, _ b: Value, at span: Span) throws(RuntimeError) {
+        guard memoryLimit != .max else { return }
+        let bytes: Int
+        switch (a, b) {
+        case (.text(let x), .text(let y)):
+            bytes = x.utf8.count &+ y.utf8.count
+        case (.list, _), (.range, _):
+            guard let x = a.itemCount, let y = b.itemCount else { return }
+            let (count, o1) = x.addingReportingOverflow(y)
+            let (product, o2) = count.multipliedReportingOverflow(by: Machine.bytesPerItem)
+            bytes = o1 || o2 ? .max : product
+        default:
+            return
+        }
+        try willAllocate(bytes, making: bytes, at: span)
+    }
+
+    /// Whether the heap the run took, with `bytes` more, passes the limit.
+    func checkHeap(adding bytes: Int, at span: Span) throws(RuntimeError) {
+        grownSinceHeapCheck = 0
+        let grown = SystemMeasures.heapInUse() - heapAtStart
+        if grown > memoryLimit - bytes { throw .memoryLimit(memoryLimit, at: span) }
+    }
+
+    /// The bytes a Text or List takes, as the memory limit counts them.
+    static func bytes(of value: Value) -> Int {
+        switch value {
+        case .text(let s): return s.utf8.count
+        case .list(let items): return items.count &* bytesPerItem
+        default: return 0
+        }
+    }
+
+    /// The bytes of rows read from the store, as the memory limit counts them:
+    /// an item for each row and each of its fields (texts not counted).
+    static func bytes(ofRows rows: [Value]) -> Int {
+        guard case .record(let first)? = rows.first else { return rows.count &* bytesPerItem }
+        return rows.count &* (first.values.count &+ 1) &* bytesPerItem
+    }
+
+    /// The items of a List, or of a range built into one (checked against
+    /// the memory limit first); nil for other values.
+    func items(of value: Value, at span: Span) throws(RuntimeError) -> [Value]? {
+        if case .range = value, let count = value.itemCount {
+            guard count <= BuiltinLibrary.maxLength else {
+                throw RuntimeError("the range has more than \(BuiltinLibrary.Arguments.grouped(BuiltinLibrary.maxLength)) items, too many to make into a List",
+                                   at: span, hint: "go through it with 'for' instead, which does not make the List")
+            }
+            let bytes = count * Machine.bytesPerItem
+            try willAllocate(bytes, making: bytes, at: span)
+        }
+        return value.items
+    }
+}

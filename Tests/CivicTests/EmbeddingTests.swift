@@ -60,6 +60,22 @@ let hazardRules = """
         #expect(try engine.evaluate(#"(first Resident where id == "R1").points"#) == 30)
     }
 
+    @Test func aRunawayScriptIsStoppedAndKeepsNothing() throws {
+        let engine = try community()
+        engine.options.limits = Limits(maxSteps: 1_000_000, maxMemory: 64_000_000, timeout: .seconds(10))
+        do {
+            try engine.execute("""
+                add Resident { id: "R2", name: "李四" }
+                var names = ["李四"]
+                while true { names = names + names }
+                """)
+            Issue.record("the run was not stopped")
+        } catch {
+            #expect(error.description.contains("the script needed more than 64 MB of memory and was stopped"))
+        }
+        #expect(try engine.evaluate("count Resident").int == 1)
+    }
+
     @Test func theScriptsOwnTestsPass() {
         let report = Engine().test(source: hazardRules)
         #expect(report.failed == 0 && report.passed == 1, "\(report.results.flatMap(\.failures).map(\.message))")

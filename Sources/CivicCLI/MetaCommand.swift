@@ -55,7 +55,7 @@ enum MetaCommand: String, CaseIterable {
         (a query as a table). An open {, ( or [, or a line that stops where more must come, goes on
         to the next line; an empty line there runs what is typed. A mistake changes nothing.
         Tab completes names, fields after '.' and in 'where'; Up and Down recall earlier inputs;
-        Ctrl-C drops the input being typed; Ctrl-D leaves.
+        Ctrl-C drops the input being typed, or stops the input that runs; Ctrl-D leaves.
 
         Commands:
         \(commands.joined(separator: "\n"))

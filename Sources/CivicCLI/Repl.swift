@@ -85,7 +85,7 @@ final class Repl {
         runInput { session.run(text) }
     }
 
-    /// Runs an input (Ctrl-C twice meanwhile stops civic), then shows its errors and time.
+    /// Runs an input (Ctrl-C meanwhile stops it; a third stops civic), then shows its errors and time.
     func runInput(_ body: () -> InputResult) {
         let result = body()
         if !result.succeeded {

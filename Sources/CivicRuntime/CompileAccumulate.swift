@@ -45,6 +45,8 @@ extension Compiler {
             put = { m, v in m.stack[m.base &+ i] = v }
         }
         let limit = BuiltinLibrary.maxLength
+        // Each step counts the piece it adds (the whole grows by one piece at
+        // a time, so the heap's measure, every sixteenth of the limit, stops it).
         let span = value.span
         let item = Machine.bytesPerItem
         return Step { m throws(RuntimeError) in
@@ -55,9 +57,9 @@ extension Compiler {
             if appends {
                 if case .list(var items) = whole, items.count < limit {
                     whole = .none
-                    do throws(RuntimeError) { try m.willAllocate(item, making: (items.count &+ 1) &* item, at: span) } catch {
+                    if m.exceedsMemory(item, making: 0) {
                         put(m, .list(items))
-                        throw error
+                        throw .memoryLimit(m.memoryLimit, at: span)
                     }
                     items.append(p)
                     put(m, .list(items))
@@ -65,20 +67,18 @@ extension Compiler {
                 }
             } else if case .text(var s) = whole, case .text(let t) = p {
                 whole = .none
-                do throws(RuntimeError) { try m.willAllocate(t.utf8.count, making: s.utf8.count &+ t.utf8.count, at: span) } catch {
+                if m.exceedsMemory(t.utf8.count, making: 0) {
                     put(m, .text(s))
-                    throw error
+                    throw .memoryLimit(m.memoryLimit, at: span)
                 }
                 s += t
                 put(m, .text(s))
                 return .normal
             } else if case .list(var items) = whole, case .list(let more) = p {
                 whole = .none
-                do throws(RuntimeError) {
-                    try m.willAllocate(more.count &* item, making: (items.count &+ more.count) &* item, at: span)
-                } catch {
+                if m.exceedsMemory(more.count &* item, making: 0) {
                     put(m, .list(items))
-                    throw error
+                    throw .memoryLimit(m.memoryLimit, at: span)
                 }
                 items += more
                 put(m, .list(items))

@@ -29,8 +29,7 @@ extension Compiler {
                 if case .number(let x) = a, case .number(let y) = b {
                     do throws(NumberError) { return .number(try x.adding(y)) } catch { throw Operators.numberError(error, span) }
                 }
-                try m.willConcatenate(a, b, at: span)
-                return try Operators.add(a, b, span)
+                return try Compiler.addValues(a, b, span, m)
             }
         case .subtract:
             return { m throws(RuntimeError) in
@@ -66,6 +65,14 @@ extension Compiler {
         case .and, .or:
             return constant(.none)
         }
+    }
+
+    /// `+` of anything but two Numbers, out of the Numbers' way: a Text or
+    /// List it makes is checked against the memory limit first.
+    @inline(never)
+    static func addValues(_ a: Value, _ b: Value, _ span: Span, _ m: Machine) throws(RuntimeError) -> Value {
+        try m.willConcatenate(a, b, at: span)
+        return try Operators.add(a, b, span)
     }
 
     /// A comparison as a test, numbers compared directly. A missing value is

@@ -31,9 +31,9 @@ public enum LimitText {
         if rest.lowercased() == "none" { return .some(nil) }
         var total = 0
         while !rest.isEmpty {
-            let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            let digits = rest.prefix { $0.isDigitOrPoint }
             rest = rest.dropFirst(digits.count)
-            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            let unit = rest.prefix { $0.isASCIILetter }
             rest = rest.dropFirst(unit.count)
             guard !digits.isEmpty, !unit.isEmpty,
                   let factor = timeUnits.first(where: { $0.names.contains(unit.lowercased()) })?.milliseconds,
@@ -81,10 +81,10 @@ public enum LimitText {
 
     /// `1.5` and `GB` from `1.5GB` (or `1.5 GB`).
     private static func numberAndUnit(_ t: String) -> (String, String)? {
-        let number = t.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let number = t.prefix { $0.isDigitOrPoint }
         guard !number.isEmpty else { return nil }
         let unit = t.dropFirst(number.count).drop { $0 == " " }
-        guard unit.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        guard unit.allSatisfy({ $0.isASCIILetter }) else { return nil }
         return (String(number), String(unit))
     }
 
@@ -107,7 +107,18 @@ public enum LimitText {
 }
 
 extension String {
+    /// Without spaces at either end (read by scalars: cheap, as `civic` reads
+    /// its options on every start).
     fileprivate var trimmed: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0 != " " }), let last = scalars.lastIndex(where: { $0 != " " }) else { return "" }
+        return String(scalars[first...last])
     }
+}
+
+extension Character {
+    /// 0 to 9, or a decimal point.
+    fileprivate var isDigitOrPoint: Bool { self == "." || ("0"..."9").contains(self) }
+    /// a to z, A to Z.
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

@@ -35,6 +35,8 @@ public final class Machine {
     @exclusivity(unchecked) var memoryLimit = Int.max
     @exclusivity(unchecked) var heapAtStart = 0
     @exclusivity(unchecked) var grownSinceHeapCheck = 0
+    /// What makes the heap be measured at a growth point: a sixteenth of the limit.
+    @exclusivity(unchecked) var heapCheckBytes = Int.max
     @exclusivity(unchecked) var lastHeapCheck: UInt64 = 0
     /// A request to stop from outside (the REPL's Ctrl-C), seen with the time limit.
     public var interruption: Interruption?

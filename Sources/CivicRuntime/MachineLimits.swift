@@ -22,6 +22,7 @@ extension Machine {
         steps = 0
         nextCheck = min(Machine.checkInterval, limits.maxSteps &+ 1 > 0 ? limits.maxSteps &+ 1 : Int.max)
         memoryLimit = limits.maxMemory ?? .max
+        heapCheckBytes = max(memoryLimit / 16, 1 << 20)
         let now = SystemMeasures.nanoseconds()
         if let timeout = limits.timeout {
             let ms = UInt64(LimitText.milliseconds(timeout))
@@ -54,7 +55,7 @@ extension Machine {
         if now >= deadline, let timeout = limits.timeout { throw .timeLimit(timeout, at: span) }
         if memoryLimit != .max && now &- lastHeapCheck >= Machine.heapCheckPeriod {
             lastHeapCheck = now
-            try checkHeap(adding: 0, at: span)
+            if heapExceeds(adding: 0) { throw .memoryLimit(memoryLimit, at: span) }
         }
     }
 
@@ -65,10 +66,18 @@ extension Machine {
     /// of the limit.
     @inline(__always)
     func willAllocate(_ bytes: Int, making total: Int, at span: Span) throws(RuntimeError) {
-        guard memoryLimit != .max else { return }
-        if total > memoryLimit || bytes > memoryLimit { throw .memoryLimit(memoryLimit, at: span) }
+        if exceedsMemory(bytes, making: total) { throw .memoryLimit(memoryLimit, at: span) }
+    }
+
+    /// What `willAllocate` checks, as a Bool: for a caller that must put a
+    /// value back in its slot before it throws (growing a variable in place),
+    /// without the cost of catching an error on every step.
+    @inline(__always)
+    func exceedsMemory(_ bytes: Int, making total: Int) -> Bool {
+        guard memoryLimit != .max else { return false }
+        if total > memoryLimit || bytes > memoryLimit { return true }
         grownSinceHeapCheck &+= bytes
-        if grownSinceHeapCheck > max(memoryLimit / 16, 1 << 20) { try checkHeap(adding: bytes, at: span) }
+        return grownSinceHeapCheck > heapCheckBytes && heapExceeds(adding: bytes)
     }
 
     /// Before `a + b` makes a new Text or List: its size against the limit.
@@ -90,10 +99,10 @@ extension Machine {
     }
 
     /// Whether the heap the run took, with `bytes` more, passes the limit.
-    func checkHeap(adding bytes: Int, at span: Span) throws(RuntimeError) {
+    @inline(never)
+    func heapExceeds(adding bytes: Int) -> Bool {
         grownSinceHeapCheck = 0
-        let grown = SystemMeasures.heapInUse() - heapAtStart
-        if grown > memoryLimit - bytes { throw .memoryLimit(memoryLimit, at: span) }
+        return SystemMeasures.heapInUse() - heapAtStart > memoryLimit - bytes
     }
 
     /// The bytes a Text or List takes, as the memory limit counts them.

@@ -194,13 +194,32 @@ extension TmuxTerminal {
         #expect(try t.waitForExit() == 0)
     }
 
+    @Test func ctrlCStopsTheInputThatRunsAndKeepsNothing() throws {
+        let scratch = try ReplScratch()
+        let t = try TmuxTerminal(["repl"], in: scratch.url, home: scratch.home)
+        try t.waitFor("civic> ")
+        #expect(try t.answer("var turns = 0") == "")
+        try t.enter("while true { turns = turns + 1 }")
+        // Once readline has taken the line, the cursor is on an empty line below it.
+        try t.waitForLine("")
+        try t.press("C-c")
+        let shown = try t.waitFor("civic> ", count: 3)
+        #expect(shown.contains("input 2:1:7: error: interrupted (Ctrl-C): the input was stopped"), "\(shown)")
+        #expect(shown.contains("= hint: nothing it did is kept"), "\(shown)")
+        #expect(try t.answer("turns") == "0")
+        #expect(try t.answer("1 + 1") == "2")
+        try t.press("C-d")
+        #expect(try t.waitForExit() == 0)
+    }
+
     @Test func ctrlCWhileAnInputRunsWarnsThenStopsCivic() throws {
         let scratch = try ReplScratch()
         let t = try TmuxTerminal(["repl"], in: scratch.url, home: scratch.home)
         try t.waitFor("civic> ")
-        try t.enter("while true { }")
-        // Once readline has taken the line, the cursor is on an empty line below it.
+        // A built-in looks at Ctrl-C only when it ends: joining most of 100,000,000 numbers takes seconds.
+        try t.enter("let xs = join(1..99999999, \",\")")
         try t.waitForLine("")
+        try t.press("C-c")
         try t.press("C-c")
         try t.waitFor("still running: press Ctrl-C again to stop civic")
         try t.press("C-c")

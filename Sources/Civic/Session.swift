@@ -164,8 +164,6 @@ public final class Session {
         let machineBefore = engine.machine?.saveState()
         let rulesBefore = engine.machine?.ruleCount ?? 0
         engine.machine?.startInput(now: options.currentTime)
-        // A Ctrl-C before this input does not stop it.
-        options.interruption?.clear()
         showsValues = showValues
         recorded = []
         recordedTexts = []

@@ -48,6 +48,8 @@ private func onInterrupt(_ signal: Int32) {
 private func onLine(_ line: UnsafeMutablePointer<CChar>?) {
     receivedLine = line
     lineDone = true
+    // The line is taken: from here Ctrl-C is for the input it makes.
+    reading = 0
     // No more input until the next read: what is typed meanwhile waits in the terminal.
     rl_callback_handler_remove()
 }
@@ -128,6 +130,8 @@ final class ReadlineEditor: LineSource {
     func readLine(prompt: String) -> LineRead {
         interruptFlag = 0
         interruptsWhileRunning = 0
+        // A Ctrl-C that came after the last input ended is not for the next one.
+        replInterruption.clear()
         reading = 1
         defer { reading = 0 }
         lineDone = false

@@ -231,6 +231,7 @@ public struct Compiler {
                 let shown = try v(m)
                 // A range is shown as the List it stands for.
                 if case .range = shown { _ = try m.items(of: shown, at: span) }
+                try m.willShow(shown, at: span)
                 m.output(.value(Compiler.keysMasked(shown, m)))
                 return .normal
             }

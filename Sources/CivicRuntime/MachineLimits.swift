@@ -80,6 +80,22 @@ extension Machine {
         return grownSinceHeapCheck > heapCheckBytes && heapExceeds(adding: bytes)
     }
 
+    /// Before `show` renders a value: a table of many rows takes time and
+    /// memory the script never sees as values (each cell is a text of its
+    /// own), so each row counts as a step, and the table against the memory limit.
+    func willShow(_ value: Value, at span: Span) throws(RuntimeError) {
+        guard let rows = value.itemCount, rows > 0 else { return }
+        var columns = 1
+        if case .list(let items) = value, case .record(let first)? = items.first { columns = first.values.count &+ 1 }
+        steps &+= rows
+        if steps >= nextCheck { try checkLimits(at: span) }
+        let (bytes, overflow) = rows.multipliedReportingOverflow(by: columns &* Machine.bytesPerCell)
+        try willAllocate(overflow ? .max : bytes, making: overflow ? .max : bytes, at: span)
+    }
+
+    /// What a cell of a shown table takes, as the memory limit counts it.
+    static let bytesPerCell = 64
+
     /// Before `a + b` makes a new Text or List: its size against the limit.
     func willConcatenate(_ a: Value, _ b: Value, at span: Span) throws(RuntimeError) {
         guard memoryLimit != .max else { return }

@@ -85,6 +85,24 @@ import Testing
             """)
     }
 
+    /// A table of many rows is rendered outside the script's values: `show`
+    /// counts a step per row and the table against the memory limit
+    /// (the fuzzers found `show 1..297580000` taking minutes and gigabytes).
+    @Test func showOfManyRowsCountsStepsAndMemory() throws {
+        let f = try TempFolder()
+        try f.write("show.civic", "show 1..500000\n")
+        let memory = try civic(["run", "show.civic", "--max-memory", "20MB"], in: f)
+        #expect(memory.status == 1)
+        #expect(memory.stderr.contains("show.civic:1:6: error: the script needed more than 20 MB of memory and was stopped"), "\(memory.stderr)")
+        #expect(memory.stdout.isEmpty, "nothing of the table is printed")
+        let steps = try civic(["run", "show.civic", "--max-steps", "1000"], in: f)
+        #expect(steps.status == 1)
+        #expect(steps.stderr.contains("the script ran more than 1000 steps and was stopped"), "\(steps.stderr)")
+        try f.write("few.civic", "show 1..3\n")
+        let few = try civic(["run", "few.civic", "--max-steps", "1000"], in: f)
+        #expect(few.status == 0 && few.stdout.contains("3"), "\(few.stderr)")
+    }
+
     @Test func aDoublingTextIsStoppedQuickly() throws {
         try expectStopped("var s = \"张三\"\nwhile true {\n  s = s + s\n}\n", ["--max-memory", "50MiB"], """
             runaway.civic:7:7: error: the script needed more than 50 MiB of memory and was stopped

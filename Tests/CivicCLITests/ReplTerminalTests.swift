@@ -237,6 +237,11 @@ extension TmuxTerminal {
         // A built-in looks at Ctrl-C only when it ends: joining most of 100,000,000 numbers takes seconds.
         try t.enter("let xs = join(1..99999999, \",\")")
         try t.waitForLine("")
+        // The first press asks the input to stop; the join looks only when it
+        // ends, so a second press soon after finds it still running (waiting
+        // seconds between the presses let the join end first on a busy machine).
+        try t.press("C-c")
+        usleep(300_000)
         try t.pressCtrlC(until: "still running: press Ctrl-C again to stop civic")
         try t.press("C-c")
         #expect(try t.waitForExit() == 130)

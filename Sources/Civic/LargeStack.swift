@@ -1,12 +1,14 @@
 import Foundation
 
-/// Runs `body` on a thread with a large stack and waits for it.
+/// Runs `body` on a thread with a large stack and waits for it: what the
+/// engine does with every script, and what code that calls the parser or
+/// the checker itself (the fuzzers) should do too.
 ///
 /// Compiled scripts recurse on the Swift stack (a Civic call is several Swift
 /// calls), and a test runner's threads may have small stacks; the run's own
 /// depth limit then decides how deep a script may go, not the thread it
 /// happens to be on.
-func withLargeStack<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+public func withLargeStack<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
     let box = ResultBox<T>()
     box.body = body
     let done = DispatchSemaphore(value: 0)

@@ -7,8 +7,14 @@ import Civic
 /// returned `FuzzFinding`, when there is one, is a promise broken without
 /// a crash (the libFuzzer entry point in Fuzzers/ aborts on it).
 public enum FrontEndTarget {
-    /// Runs one input; nil when everything held.
+    /// Runs one input; nil when everything held. On a thread with a large
+    /// stack, as the engine checks every script (a chain of a thousand
+    /// operators is checked by recursion).
     public static func run(_ bytes: [UInt8]) -> FuzzFinding? {
+        withLargeStack { frontEnd(bytes) }
+    }
+
+    static func frontEnd(_ bytes: [UInt8]) -> FuzzFinding? {
         let file = SourceFile(name: "fuzz.civic", bytes: bytes)
         let sources = SourceMap()
         let fileID = sources.add(file)

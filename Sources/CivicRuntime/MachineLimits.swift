@@ -67,7 +67,14 @@ extension Machine {
     @inline(__always)
     func willAllocate(_ bytes: Int, making total: Int, at span: Span) throws(RuntimeError) {
         if exceedsMemory(bytes, making: total) { throw .memoryLimit(memoryLimit, at: span) }
+        // Making a large value takes time the step count does not see (a
+        // loop of a thousand `repeat`s of a million characters is a thousand
+        // steps): the clock and Ctrl-C are looked at then too.
+        if bytes >= Machine.largeValueBytes { try checkClock(at: span) }
     }
+
+    /// A Text or List this large is made slowly enough to look at the clock.
+    static let largeValueBytes = 64 << 10
 
     /// What `willAllocate` checks, as a Bool: for a caller that must put a
     /// value back in its slot before it throws (growing a variable in place),

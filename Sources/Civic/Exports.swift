@@ -3,3 +3,4 @@
 @_exported import CivicCheck
 @_exported import CivicRuntime
 @_exported import CivicStore
+@_exported import CivicPostgres

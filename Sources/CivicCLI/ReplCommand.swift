@@ -35,7 +35,7 @@ struct ReplCommand: ParsableCommand {
         let opened = try store.open()
         let terminal = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
         let editor: LineSource = terminal ? ReadlineEditor() : PipedLines()
-        let repl = Repl(options: options, store: opened, keepsChanges: store.db != nil, editor: editor, files: paths)
+        let repl = Repl(options: options, store: opened, keepsChanges: store.location != nil, editor: editor, files: paths)
         let failed = repl.run()
         StoreOptions.close(opened)
         if failed { throw ExitCode(ExitStatus.scriptError) }

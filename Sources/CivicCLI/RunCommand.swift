@@ -80,22 +80,39 @@ struct RunLimitsOptions: ParsableArguments {
     }
 }
 
-/// The store a command works on: `--db PATH`, or memory.
+/// The store a command works on: `--db PATH` (a SQLite file) or `--db
+/// postgres://...` (a community on a PostgreSQL server), else the `CIVIC_DB`
+/// environment variable, else memory.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite file to run against (created if missing). Without it, the store is in memory and kept only for the run.")
+    @Option(name: .long, help: ArgumentHelp(
+        "The store to run against: a SQLite file (created if missing) or a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE?community=NAME. Without it, CIVIC_DB names the store; without either, the store is in memory and kept only for the run.",
+        valueName: "FILE|URL"))
     var db: String?
 
-    /// Lets go of a store `open` gave, its file whole (see `SQLiteStore.close`).
+    /// Lets go of a store `open` gave: a SQLite file whole (see
+    /// `SQLiteStore.close`), a PostgreSQL connection ended.
     static func close(_ store: Store) {
         (store as? SQLiteStore)?.close()
+        (store as? PostgresStore)?.close()
     }
 
+    /// The store named by `--db` or by `CIVIC_DB`, if any.
+    var location: String? {
+        if let db { return db }
+        guard let env = ProcessInfo.processInfo.environment["CIVIC_DB"], !env.isEmpty else { return nil }
+        return env
+    }
+
+    /// Whether the store is on a PostgreSQL server.
+    var isPostgres: Bool { location.map(PostgresLocation.isURL) ?? false }
+
     func open() throws -> Store {
-        guard let db else { return MemoryStore() }
+        guard let location else { return MemoryStore() }
         do {
-            return try SQLiteStore(path: db)
+            if PostgresLocation.isURL(location) { return try PostgresStore(url: location) }
+            return try SQLiteStore(path: location)
         } catch {
-            printError("civic: \(error)")
+            printError("civic: \(error)" + (error.hint.map { "\n  hint: \($0)" } ?? ""))
             throw ExitCode(ExitStatus.usage)
         }
     }

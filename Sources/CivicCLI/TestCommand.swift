@@ -24,6 +24,11 @@ struct TestCommand: ParsableCommand {
     @Flag(name: .long, help: "Run each test on a fresh SQLite store (in memory) instead of the interpreter's own.")
     var sqlite = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Run each test on a fresh community of this PostgreSQL database (made for the test, dropped after it). CIVIC_DB, when it is a postgres:// URL, does the same.",
+        valueName: "URL"))
+    var db: String?
+
     @Flag(name: .long, help: "List every test that passed, and print what each test printed.")
     var verbose = false
 
@@ -42,11 +47,13 @@ struct TestCommand: ParsableCommand {
         let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         var passed = 0, failed = 0, broken = 0
         let sqlite = self.sqlite
+        let postgres = try postgresURL()
         for path in files {
             let source = try readScript(path)
             let engine = Engine(options: options)
             let report = engine.test(source, filter: filter, makeStore: { () throws(StoreError) -> Store in
-                sqlite ? try SQLiteStore.inMemory() : MemoryStore()
+                if let postgres { return try PostgresStore.temporary(url: postgres) }
+                return sqlite ? try SQLiteStore.inMemory() : MemoryStore()
             })
             if !report.diagnostics.isEmpty {
                 broken += 1
@@ -117,5 +124,29 @@ struct TestCommand: ParsableCommand {
 
     static func mark(_ word: String, color: Bool, green: Bool) -> String {
         color ? "\u{1B}[\(green ? "32" : "31");1m\(word)\u{1B}[0m" : word
+    }
+
+    /// The PostgreSQL database the tests run in (`--db`, or `CIVIC_DB` when
+    /// it is a postgres:// URL), checked before any test runs; nil for none.
+    func postgresURL() throws -> String? {
+        var url = db
+        if url == nil, let env = ProcessInfo.processInfo.environment["CIVIC_DB"], PostgresLocation.isURL(env) { url = env }
+        guard let url else { return nil }
+        guard PostgresLocation.isURL(url) else {
+            printError("civic: civic test runs each test on a fresh store: --db takes a postgres:// URL (--sqlite runs them on SQLite)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        if sqlite {
+            printError("civic: give --sqlite or --db, not both")
+            throw ExitCode(ExitStatus.usage)
+        }
+        do {
+            // A bad URL, a server that is down: said once, before any test.
+            try PostgresStore.temporary(url: url).close()
+        } catch {
+            printError("civic: \(error)" + (error.hint.map { "\n  hint: \($0)" } ?? ""))
+            throw ExitCode(ExitStatus.usage)
+        }
+        return url
     }
 }

@@ -12,11 +12,11 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-        if store.db == nil { throw ValidationError("give the store to verify with --db PATH") }
+        if store.location == nil { throw ValidationError("give the store to verify with --db PATH (or --db postgres://...)") }
     }
 
     func run() throws {
-        if let db = store.db, !FileManager.default.fileExists(atPath: db) {
+        if let db = store.location, !store.isPostgres, !FileManager.default.fileExists(atPath: db) {
             printError("civic: no such store: \(db)")
             throw ExitCode(ExitStatus.usage)
         }

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import CivicSyntax
+import CivicPostgres
+import CivicPostgresTesting
 @testable import CivicStore
 
 // The SQLite engine must answer every call exactly as MemoryStore does. Most
@@ -24,6 +26,8 @@ private final class Engines {
         stores = [("memory", MemoryStore()),
                   ("sqlite in memory", try SQLiteStore.inMemory()),
                   ("sqlite file", try SQLiteStore(path: filePath))]
+        // And on PostgreSQL when a server is available (StoreEngineTests.postgres says when it is not).
+        if TestPostgres.isAvailable { stores.insert(("postgres", try TestPostgres.store()), at: 2) }
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -340,6 +344,13 @@ private enum Community {
 // MARK: - Schema and migrations
 
 @Suite struct StoreEngineTests {
+
+    /// The tests below compare every engine with MemoryStore; PostgreSQL is
+    /// one of them only when a server is available. This says so when not.
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    func postgres() throws {
+        #expect(try Engines().stores.contains { $0.name == "postgres" })
+    }
 
     @Test func prepareSeveralEntitiesWithReferencesAndChineseNames() throws {
         let e = try Community.engines()

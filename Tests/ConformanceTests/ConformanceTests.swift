@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 /// The conformance corpus: every `.civic` script under Tests/conformance,
 /// run by one harness.
@@ -59,13 +60,28 @@ struct Conformance {
         }
     }
 
+    /// The scripts SQLite runs, also on PostgreSQL (each on a community of its own).
+    static let postgresScripts = scripts.filter { $0.hasPrefix("store/") || $0.hasPrefix("tests/") }
+
+    @Test("conformance on PostgreSQL",
+          .enabled(if: TestPostgres.isAvailable, Comment(rawValue: "skipped: \(TestPostgres.unavailable)")),
+          arguments: postgresScripts)
+    func scriptOnPostgres(_ name: String) throws {
+        try run(name, on: "postgres")
+    }
+
     func run(_ name: String, on engineName: String) throws {
         let url = Conformance.folder.appendingPathComponent(name)
         let data = try Data(contentsOf: url)
         let text = String(decoding: data, as: UTF8.self)
         let expected = Conformance.expectations(in: text)
         let lines = OutputLines()
-        let store: Store = engineName.hasPrefix("sqlite") ? try SQLiteStore.inMemory() : MemoryStore()
+        let store: Store
+        if engineName == "postgres" {
+            store = try TestPostgres.store()
+        } else {
+            store = engineName.hasPrefix("sqlite") ? try SQLiteStore.inMemory() : MemoryStore()
+        }
         let options = RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9),
                                  pushdown: engineName != "sqlite-interpreted")
         let engine = Engine(options: options, store: store, lines: { lines.append($0) })
@@ -73,8 +89,11 @@ struct Conformance {
         let result: RunResult
         if name.hasPrefix("tests/") {
             // Scripts of tests run under `civic test`: each test on a fresh store of the engine's kind.
-            let sqlite = engineName == "sqlite"
-            let report = engine.test(file, makeStore: { () throws(StoreError) -> Store in sqlite ? try SQLiteStore.inMemory() : MemoryStore() })
+            let sqlite = engineName == "sqlite", postgres = engineName == "postgres"
+            let report = engine.test(file, makeStore: { () throws(StoreError) -> Store in
+                if postgres { return try TestPostgres.store() }
+                return sqlite ? try SQLiteStore.inMemory() : MemoryStore()
+            })
             for line in Conformance.lines(of: report, engine) { lines.append(line) }
             result = RunResult(diagnostics: report.diagnostics)
         } else {

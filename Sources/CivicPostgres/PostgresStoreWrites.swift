@@ -1,0 +1,214 @@
+import CivicStore
+import CivicSyntax
+
+// The writes of `PostgresStore`. Every value is checked (RowCheck) and every
+// reference looked up before a statement is sent, and a key already stored
+// is found with ON CONFLICT DO NOTHING, so that no statement fails inside a
+// run's transaction: PostgreSQL would give up the whole transaction.
+extension PostgresStore {
+    func nextID(_ entity: String) throws(StoreError) -> Int {
+        if let n = nextIDs[entity] { return n }
+        var n = 1
+        if let cell = try firstColumn("SELECT next_id FROM \(namespace).civic_sequence WHERE entity = $1", [.text(entity)]).first,
+           let v = try? cell.decode(Int64.self) {
+            n = Int(v)
+        }
+        nextIDs[entity] = n
+        return n
+    }
+
+    func setNextID(_ entity: String, _ n: Int) throws(StoreError) {
+        _ = try client.query("INSERT INTO \(namespace).civic_sequence (entity, next_id) VALUES ($1, $2) ON CONFLICT (entity) DO UPDATE SET next_id = EXCLUDED.next_id",
+                             [.text(entity), .integer(Int64(n))])
+        nextIDs[entity] = n
+    }
+
+    /// The `civic_row` of the row with this key, or nil.
+    func locate(_ t: PostgresTable, _ key: Value) throws(StoreError) -> Int64? {
+        guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+        let known = LocatedKey(entity: t.entity.name, key: e)
+        if let r = located[known] { return r }
+        guard let cell = try firstColumn(t.locateSQL, [e]).first, let r = try? cell.decode(Int64.self) else { return nil }
+        if inTransaction { located[known] = r }
+        return r
+    }
+
+    /// Every reference in the given fields must name a row that exists.
+    func checkReferences(_ row: [Value], _ indexes: [Int], _ t: PostgresTable) throws(StoreError) {
+        for i in indexes {
+            guard case .reference(let target, let key) = row[i] else { continue }
+            guard let other = tables[target], try locate(other, key) != nil else {
+                throw StoreError("field '\(t.entity.fields[i].name)': there is no \(target) with key \(tables[target]?.entity.shown(key: key) ?? key.literal())")
+            }
+        }
+    }
+
+    func encode(_ value: Value, _ t: PostgresTable, _ i: Int) throws(StoreError) -> PostgresParameter {
+        guard let e = t.codecs[i].encode(value) else {
+            throw StoreError("field '\(t.entity.fields[i].name)': the store cannot keep \(t.entity.shown(value, field: i))")
+        }
+        return e
+    }
+
+    public func insert(_ entity: String, _ values: [Value]) throws(StoreError) -> Value {
+        let t = try table(entity)
+        return try write(atomic: t.generatesKey) { () throws(StoreError) in
+            var next: Int?
+            let (key, added) = try insertRow(t, values, next: &next)
+            if !added { throw duplicate(t, key) }
+            if let next { try setNextID(entity, next) }
+            return key
+        }
+    }
+
+    public func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool {
+        let t = try table(entity)
+        guard let k = t.keyIndex, k < values.count, !values[k].isNone else {
+            throw StoreError("a row of \(entity) needs its key given")
+        }
+        return try write(atomic: t.generatesKey) { () throws(StoreError) in
+            var next: Int?
+            let (_, added) = try insertRow(t, values, next: &next)
+            if added, let next { try setNextID(entity, next) }
+            return added
+        }
+    }
+
+    public func insert(_ entity: String, rows: [[Value]]) throws(StoreError) {
+        if rows.isEmpty { return }
+        let t = try table(entity)
+        try write(atomic: true) { () throws(StoreError) in
+            var next: Int?
+            for row in rows {
+                let (key, added) = try insertRow(t, row, next: &next)
+                if !added { throw duplicate(t, key) }
+            }
+            if let next { try setNextID(entity, next) }
+        }
+    }
+
+    public func put(_ entity: String, rows: [[Value]]) throws(StoreError) {
+        if rows.isEmpty { return }
+        let t = try table(entity)
+        guard let k = t.keyIndex else { throw StoreError("the store has no entity '\(entity)' with a key") }
+        let others = t.columns.indices.filter { $0 != k }
+        let sql = others.isEmpty ? t.insertSQL
+            : t.insertSQL.replacingOccurrences(of: " DO NOTHING", with: " DO UPDATE SET "
+                + others.map { "\(t.columns[$0]) = EXCLUDED.\(t.columns[$0])" }.joined(separator: ", "))
+        try write(atomic: true) { () throws(StoreError) in
+            var next: Int?
+            for row in rows { _ = try insertRow(t, row, next: &next, sql: sql) }
+            if let next { try setNextID(entity, next) }
+        }
+    }
+
+    func duplicate(_ t: PostgresTable, _ key: Value) -> StoreError {
+        let name = t.keyIndex.map { t.entity.fields[$0].name } ?? "id"
+        return StoreError("\(t.entity.name) already has a row with \(name) \(t.entity.shown(key: key))",
+                          hint: "each \(t.entity.name) needs its own \(name)")
+    }
+
+    /// Checks, encodes and inserts one row (a generated key that is none gets
+    /// the next number); says in `next` what the sequence must move to, and
+    /// gives the key and whether the row was added (not, when its key is stored).
+    func insertRow(_ t: PostgresTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws(StoreError) -> (Value, Bool) {
+        let entity = t.entity.name
+        let fields = t.entity.fields
+        guard values.count == fields.count, let k = t.keyIndex else {
+            throw StoreError("a row of \(entity) needs \(fields.count) values")
+        }
+        var row = values
+        if fields[k].isGenerated {
+            let current: Int
+            if let next { current = next } else { current = try nextID(entity) }
+            if row[k].isNone { row[k] = .number(Number(current)) }
+            if case .number(let n) = row[k], let i = n.intValue {
+                let after = i == Int.max ? i : i + 1
+                if after > current { next = after }
+            }
+        }
+        for i in fields.indices {
+            if let changed = try RowCheck.change(row[i], field: i, of: fields, entity: entity) { row[i] = changed }
+        }
+        try checkReferences(row, t.referenceIndexes, t)
+        var arguments: [PostgresParameter] = []
+        arguments.reserveCapacity(row.count)
+        for i in row.indices { arguments.append(try encode(row[i], t, i)) }
+        let added = try client.query(sql ?? t.insertSQL, arguments).changed > 0
+        return (row[k], added)
+    }
+
+    public func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {
+        try write(atomic: false) { () throws(StoreError) in
+            let t = try table(entity)
+            guard let r = try locate(t, key) else {
+                throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
+            }
+            var changed: [Int: Value] = [:]
+            for (name, value) in changes {
+                guard let i = t.entity.index(of: name) else { throw StoreError("\(entity) has no field '\(name)'") }
+                if t.entity.fields[i].isKey { throw StoreError("the key '\(name)' of \(entity) cannot be changed") }
+                changed[i] = value
+            }
+            if changed.isEmpty { return }
+            let indexes = changed.keys.sorted()
+            var row = [Value](repeating: .none, count: t.entity.fields.count)
+            for i in indexes {
+                row[i] = try RowCheck.stored(changed[i] ?? .none, for: t.entity.fields[i], of: entity)
+            }
+            try checkReferences(row, indexes, t)
+            var sets: [String] = []
+            var arguments: [PostgresParameter] = []
+            for i in indexes {
+                arguments.append(try encode(row[i], t, i))
+                sets.append("\(t.columns[i]) = $\(arguments.count)")
+            }
+            arguments.append(.integer(r))
+            _ = try client.query("UPDATE \(t.table) SET \(sets.joined(separator: ", ")) WHERE \(PostgresName.quote(PostgresName.rowColumn)) = $\(arguments.count)",
+                                 arguments)
+        }
+    }
+
+    public func delete(_ entity: String, key: Value) throws(StoreError) {
+        try write(atomic: false) { () throws(StoreError) in
+            let t = try table(entity)
+            guard let k = t.keyIndex, let stored = t.codecs[k].encodeLookup(key), let r = try locate(t, key) else {
+                throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
+            }
+            let row = PostgresName.quote(PostgresName.rowColumn)
+            for other in schema.entities {
+                guard let o = tables[other.name] else { continue }
+                for (i, field) in other.fields.enumerated() where field.type == .reference(entity) {
+                    var sql = "SELECT 1 FROM \(o.table) AS t0 WHERE t0.\(o.columns[i]) = $1"
+                    var arguments = [stored]
+                    if other.name == entity {
+                        sql += " AND t0.\(row) <> $2"
+                        arguments.append(.integer(r))
+                    }
+                    if !(try firstColumn(sql + " LIMIT 1", arguments)).isEmpty {
+                        throw StoreError("\(entity) \(t.entity.shown(key: key)) cannot be removed: a \(other.name) refers to it in '\(field.name)'")
+                    }
+                }
+            }
+            _ = try client.query("DELETE FROM \(t.table) WHERE \(row) = $1", [.integer(r)])
+            located = [:]
+        }
+    }
+
+    public func row(_ entity: String, key: Value) throws(StoreError) -> Record? {
+        try read { () throws(StoreError) in
+            let t = try table(entity)
+            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+            let found = try rows(t.lookupSQL, [e], t.codecs, of: entity)
+            return found.first.map { Record(shape: t.shape, values: $0) }
+        }
+    }
+
+    public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
+        try read { () throws(StoreError) in
+            let t = try table(entity)
+            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return false }
+            return try !firstColumn(t.existsSQL, [e]).isEmpty
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import CivicPostgres
+import CivicPostgresTesting
+import CivicStore
+
+// What only the PostgreSQL engine has: its URL, its errors when the server
+// cannot be used, communities kept apart. (Everything else it shares with the
+// other engines is compared with MemoryStore in StoreEngineTests.)
+
+@Suite struct PostgresURLTests {
+    @Test func aURLGivesServerDatabaseAndCommunity() throws {
+        let l = try PostgresLocation(url: "postgres://staff:secret@db.example:6543/city?community=sunny-side&sslmode=require")
+        #expect(l == PostgresLocation(host: "db.example", port: 6543, user: "staff", password: "secret", database: "city",
+                                      community: "sunny-side", tls: .require))
+        let plain = try PostgresLocation(url: "postgresql://civic@127.0.0.1/civic")
+        #expect(plain.port == 5432 && plain.community == "civic" && plain.tls == .prefer && plain.password == nil)
+        #expect(plain.description == "postgres://civic@127.0.0.1:5432/civic")
+    }
+
+    @Test(arguments: [
+        ("postgres://", "names no server"),
+        ("postgres://db.example/city", "names no user"),
+        ("postgres://staff@db.example", "names no database"),
+        ("postgres://staff@db.example/city?colour=red", "the parameter 'colour'"),
+        ("postgres://staff@db.example/city?sslmode=maybe", "sslmode 'maybe'"),
+        ("postgres://staff@db.example/city?community=", "needs a name"),
+        ("postgres://staff@db.example/city?community=pg_catalog", "belongs to PostgreSQL"),
+    ])
+    func aBadURLSaysWhatIsWrong(_ url: String, _ message: String) {
+        #expect {
+            _ = try PostgresLocation(url: url)
+        } throws: { error in
+            (error as? StoreError)?.message.contains(message) ?? false
+        }
+    }
+
+    @Test func aPasswordIsNeverShown() {
+        #expect(PostgresLocation(host: "h", user: "u", password: "secret", database: "d").description == "postgres://u@h:5432/d")
+        do {
+            _ = try PostgresLocation(url: "postgres://u:secret@/d")
+            Issue.record("a URL without a host was taken")
+        } catch {
+            #expect(!error.message.contains("secret"))
+        }
+    }
+}
+
+@Suite struct PostgresServerTests {
+    @Test func aServerThatIsDownIsNamed() throws {
+        // A port nothing listens on (the tests' own servers use 55432 and 56000 up).
+        #expect {
+            _ = try PostgresStore(url: "postgres://civic@127.0.0.1:9/civic?sslmode=disable")
+        } throws: { error in
+            (error as? StoreError)?.message.contains("cannot reach the PostgreSQL server at 127.0.0.1:9") ?? false
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    func anUnknownDatabaseIsNamed() throws {
+        let url = try #require(TestPostgres.url)
+        var l = try PostgresLocation(url: url)
+        l.database = "no_such_database"
+        #expect {
+            _ = try PostgresStore(location: l)
+        } throws: { error in
+            (error as? StoreError)?.message.contains("has no database 'no_such_database'") ?? false
+        }
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    func communitiesAreKeptApart() throws {
+        let a = try TestPostgres.store(), b = try TestPostgres.store()
+        let schema = StoreSchema(entities: [StoredEntity(name: "Resident", fields: [StoredField(name: "id", type: .text, isKey: true)])])
+        try a.prepare(schema)
+        _ = try a.insert("Resident", [.text("R1")])
+        #expect(try b.storedSchema().entities.isEmpty)
+        try b.prepare(schema)
+        #expect(try b.row("Resident", key: .text("R1")) == nil)
+        #expect(try a.row("Resident", key: .text("R1")) != nil)
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    func aSecondConnectionSeesCommittedRowsAndSchema() throws {
+        let a = try TestPostgres.store()
+        let b = try PostgresStore(location: a.location)
+        let schema = StoreSchema(entities: [StoredEntity(name: "Resident", fields: [StoredField(name: "id", type: .text, isKey: true)])])
+        try a.begin()
+        try a.prepare(schema)
+        _ = try a.insert("Resident", [.text("R1")])
+        #expect(try b.storedSchema().entities.isEmpty)
+        try a.commit()
+        #expect(try b.storedSchema() == schema)
+        #expect(try b.contains("Resident", key: .text("R1")))
+        b.close()
+    }
+}

@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "CivicStoreTests", dependencies: ["CivicStore", "CivicPostgres", "CivicPostgresTesting"]),
         .testTarget(name: "CivicRuntimeTests", dependencies: ["CivicRuntime", "CivicCheck", "CivicStore"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Civic", "CivicPostgresTesting"]),
-        .testTarget(name: "CivicTests", dependencies: ["Civic"]),
+        .testTarget(name: "CivicTests", dependencies: ["Civic", "CivicPostgresTesting"]),
         .testTarget(name: "CivicFuzzTests", dependencies: ["CivicFuzz"]),
         .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
         // Runs every code block of README.md and docs/ (Tests/DocsTests/DocsTests.swift says how).

@@ -1,19 +1,26 @@
 import CivicPostgres
 import CivicStore
 import Foundation
+import Testing
 
 /// The PostgreSQL server the tests of this process run their PostgreSQL
 /// cases on: `CIVIC_TEST_POSTGRES` (a URL), or, when that is not set and the
 /// PostgreSQL 15 server binaries are installed, a throwaway server started
 /// once for the process with `.ci/postgres-server` (stopped at exit). When
 /// there is none, `url` is nil and `unavailable` says why: the PostgreSQL
-/// cases are then skipped with that comment, never passed silently.
+/// cases are then skipped (`.enabled(if: TestPostgres.isAvailable,
+/// TestPostgres.skipped)`, never passed silently), and the first of them
+/// prints why. Nothing is started before a PostgreSQL case asks.
 public enum TestPostgres {
     /// The server's URL, or nil when no server is available.
     public static var url: String? { server.url }
 
     /// Whether the PostgreSQL cases run.
     public static var isAvailable: Bool { server.url != nil }
+
+    /// The comment of a skipped PostgreSQL case (a constant: a trait's
+    /// comment is made when the tests are listed, before any of them runs).
+    public static let skipped: Comment = "no PostgreSQL server (set CIVIC_TEST_POSTGRES, or install PostgreSQL 15 to start one): the PostgreSQL cases are skipped"
 
     /// Why the PostgreSQL cases are skipped (empty when they run).
     public static var unavailable: String { server.reason }
@@ -25,7 +32,11 @@ public enum TestPostgres {
     }
 
     /// Started (or found) on first use, once per process.
-    private static let server: (url: String?, reason: String) = find()
+    private static let server: (url: String?, reason: String) = {
+        let found = find()
+        if found.url == nil { print("PostgreSQL cases skipped: \(found.reason)") }
+        return found
+    }()
 
     static let binaries = "/usr/lib/postgresql/15/bin"
 
@@ -66,22 +77,32 @@ public enum TestPostgres {
         return (nil, "no PostgreSQL server could start (.ci/postgres-server: \(last.trimmingCharacters(in: .whitespacesAndNewlines)))")
     }
 
-    /// Runs a program and gives its exit status and output (standard output and errors).
+    /// Runs a program and gives its exit status and output (standard output
+    /// and errors). The output goes through a file, not a pipe: the server
+    /// the script starts keeps the script's output open, and a pipe would
+    /// never reach its end.
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) -> (Int32, String) {
+        let outputPath = NSTemporaryDirectory() + "civic-test-postgres-output-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
+            return (-1, "cannot write \(outputPath)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
+            try? output.close()
             return (-1, "\(error)")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try? output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, text)
     }
 }

@@ -56,7 +56,7 @@ import CivicStore
         }
     }
 
-    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
     func anUnknownDatabaseIsNamed() throws {
         let url = try #require(TestPostgres.url)
         var l = try PostgresLocation(url: url)
@@ -68,7 +68,7 @@ import CivicStore
         }
     }
 
-    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
     func communitiesAreKeptApart() throws {
         let a = try TestPostgres.store(), b = try TestPostgres.store()
         let schema = StoreSchema(entities: [StoredEntity(name: "Resident", fields: [StoredField(name: "id", type: .text, isKey: true)])])
@@ -80,7 +80,7 @@ import CivicStore
         #expect(try a.row("Resident", key: .text("R1")) != nil)
     }
 
-    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
     func aSecondConnectionSeesCommittedRowsAndSchema() throws {
         let a = try TestPostgres.store()
         let b = try PostgresStore(location: a.location)

@@ -347,7 +347,7 @@ private enum Community {
 
     /// The tests below compare every engine with MemoryStore; PostgreSQL is
     /// one of them only when a server is available. This says so when not.
-    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: \(TestPostgres.unavailable)")))
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
     func postgres() throws {
         #expect(try Engines().stores.contains { $0.name == "postgres" })
     }

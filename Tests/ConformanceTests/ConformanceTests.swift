@@ -64,7 +64,7 @@ struct Conformance {
     static let postgresScripts = scripts.filter { $0.hasPrefix("store/") || $0.hasPrefix("tests/") }
 
     @Test("conformance on PostgreSQL",
-          .enabled(if: TestPostgres.isAvailable, Comment(rawValue: "skipped: \(TestPostgres.unavailable)")),
+          .enabled(if: TestPostgres.isAvailable, TestPostgres.skipped),
           arguments: postgresScripts)
     func scriptOnPostgres(_ name: String) throws {
         try run(name, on: "postgres")

@@ -79,30 +79,27 @@ public enum TestPostgres {
 
     /// Runs a program and gives its exit status and output (standard output
     /// and errors). The output goes through a file, not a pipe: the server
-    /// the script starts keeps the script's output open, and a pipe would
-    /// never reach its end.
+    /// the script starts keeps the script's errors open, and a pipe would
+    /// never reach its end. Started with posix_spawn and waited for with
+    /// waitpid (Foundation's `Process.waitUntilExit` can miss the end of a
+    /// process whose child lives on).
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) -> (Int32, String) {
         let outputPath = NSTemporaryDirectory() + "civic-test-postgres-output-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
-            return (-1, "cannot write \(outputPath)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            try? output.close()
-            return (-1, "\(error)")
-        }
-        process.waitUntilExit()
-        try? output.close()
+        func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = ([program] + arguments).map(quoted).joined(separator: " ") + " >\(quoted(outputPath)) 2>&1 </dev/null"
+        let words: [String] = ["/bin/sh", "-c", command]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { (word: String) -> UnsafeMutablePointer<CChar>? in strdup(word) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ)
+        guard spawned == 0 else { return (-1, "cannot start /bin/sh (error \(spawned))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, text)
+        // Exited normally: the low 7 bits are 0, and the status is in the next 8.
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return (exitStatus, text)
     }
 }

@@ -6,7 +6,8 @@ both computed the same result; prints a table of medians and ratios.
     python3 Benchmarks/bench.py [--runs 5] [--rows 1000000] [--residents 100000] [--events 1000000]
                                 [--households 100000] [--workers 400] [--scratch-path PATH] [GROUP ...]
 
-Groups: core, start, queries, rules, assign. Data is made once under Benchmarks/.data/ (not
+Groups: core, start, queries, rules, assign, postgres (only when named:
+Benchmarks/postgres/group.py says what it does). Data is made once under Benchmarks/.data/ (not
 committed). --scratch-path builds Civic there (swift build --scratch-path) and
 runs that build's binary.
 
@@ -255,6 +256,13 @@ def rules_workloads(args):
            })
 
 
+def postgres_group(args):
+    """The rules workload on PostgreSQL: Benchmarks/postgres/group.py says what it does."""
+    sys.path.insert(0, os.path.join(BENCH, "postgres"))
+    import group
+    group.run_group(args, civic, rules_setup, fresh_copy, timed, normalize, DATA)
+
+
 def cpu_of_children():
     import resource
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -356,7 +364,7 @@ def assign_group(args):
 
 GROUPS = {"core": core_workloads, "queries": queries_workloads, "rules": rules_workloads}
 # Groups with their own steps and report, not a comparison with a peer.
-STEPS = {"start": start_group, "assign": assign_group}
+STEPS = {"start": start_group, "assign": assign_group, "postgres": postgres_group}
 # Goals of a group, as the most Civic's time may be over each peer's.
 GOALS = {"core": {"python3": 0.5, "lua5.4": 2.0}, "queries": {"sqlite3 shell": 1.3}}
 
@@ -376,9 +384,12 @@ def main():
     p.add_argument("--events", type=int, default=1_000_000, help="rules: HazardReport events")
     p.add_argument("--households", type=int, default=100_000, help="assign: households")
     p.add_argument("--workers", type=int, default=400, help="assign: grid workers")
+    p.add_argument("--postgres", help="postgres: the server's URL (without it, one is started for the group)")
+    p.add_argument("--clients", default="1,2,4", help="postgres: how many clients at once, in turn")
     p.add_argument("--scratch-path", help="build Civic with this scratch path and run that binary")
     p.add_argument("--no-build", action="store_true")
-    p.add_argument("groups", nargs="*", default=list(GROUPS) + list(STEPS))
+    # postgres needs a server and an hour: it runs only when named.
+    p.add_argument("groups", nargs="*", default=list(GROUPS) + [s for s in STEPS if s != "postgres"])
     args = p.parse_args()
     global SCRATCH
     if args.scratch_path:

@@ -211,7 +211,7 @@ public final class Engine: @unchecked Sendable {
     /// A run that only reads (`onlyReading`) begins with
     /// `Store.beginReading`, and keeps the lock that lets no one else write
     /// for runs that write. If the store must first be written for it (its
-    /// schema changes, or credits expired), that transaction is dropped
+    /// schema or accounts change, or credits expired), that transaction is dropped
     /// before the script has read anything, and a writing one begun instead.
     static func open(_ store: Store, _ schema: StoreSchema, _ accounts: [StoredAccount], for machine: Machine,
                      onlyReading: Bool = false) throws(StoreError) {
@@ -219,6 +219,7 @@ public final class Engine: @unchecked Sendable {
         if onlyReading {
             try store.beginReading()
             var mustWrite = try !store.agrees(with: schema)
+            if !mustWrite { mustWrite = try Bookkeeper.accountsDiffer(accounts, in: store) }
             if !mustWrite { mustWrite = try Bookkeeper.expiryDue(store, asOf: machine.now) }
             if mustWrite {
                 store.rollback()

@@ -11,11 +11,22 @@ extension Engine {
     /// every holder in the ledger exists; every event the ledger names is
     /// stored (an event is never half applied, nor handled twice); every
     /// budget's total equals its rule's awards in the period; no stock is negative.
+    ///
+    /// It reads one snapshot of the store (a transaction that only reads),
+    /// so runs writing at the same moment neither wait for it nor make it
+    /// see half of what they did.
     public func verify() -> [String] {
-        Engine.verify(store)
+        do throws(StoreError) {
+            try store.beginReading()
+        } catch {
+            return [error.message]
+        }
+        defer { store.rollback() }
+        return Engine.verify(store)
     }
 
-    /// Checks the invariants of a store's books (see `verify()`).
+    /// Checks the invariants of a store's books (see `verify()`), inside
+    /// whatever transaction the store has open.
     public static func verify(_ store: Store) -> [String] {
         var problems: [String] = []
         do throws(StoreError) {

@@ -34,7 +34,8 @@ public final class Session {
     }
     /// How many inputs have been given (each is named "input N").
     public private(set) var inputCount = 0
-    /// Whether an input has changed something since the last commit or rollback.
+    /// Whether an input that may change the store (one that did not only
+    /// read) has run since the last commit or rollback.
     public private(set) var hasUncommittedWork = false
     /// The rules in force, in the order they fire.
     public private(set) var rules: [RuleSummary] = []
@@ -186,7 +187,7 @@ public final class Session {
             rules.append(rule)
         }
         namedTexts.formUnion(recordedTexts)
-        hasUncommittedWork = true
+        hasUncommittedWork = store.changedSinceCommit
         return InputResult(diagnostics: [], duration: duration)
     }
 

@@ -10,10 +10,10 @@ extension PostgresStore {
     }
 
     public func prepare(_ requested: StoreSchema) throws(StoreError) {
-        // Outside a transaction, see first whether anything changes: a store
-        // that already agrees is not written.
+        // Outside a transaction (or in a snapshot that only reads), see first
+        // whether anything changes: a store that already agrees is not written.
         let needed = try read { () throws(StoreError) in
-            inTransaction ? true : !(try plan(requested)).isEmpty
+            inTransaction && !onlyReading ? true : !(try plan(requested)).isEmpty
         }
         guard needed else { return }
         try write(atomic: true) { () throws(StoreError) in

@@ -14,8 +14,9 @@ import PostgresNIO
 /// become one parameterized SELECT (PostgresQueryBuilder.swift).
 ///
 /// A run's `begin` opens a transaction and takes the community's advisory
-/// lock, so runs on one community follow one another as they do on SQLite,
-/// and runs on different communities never wait for each other.
+/// lock, so runs on one community that write follow one another as they do
+/// on SQLite, and runs on different communities never wait for each other.
+/// A run that only reads (`beginReading`) takes no lock: it reads a snapshot.
 public final class PostgresStore: Store {
     /// The format of the stores this version of Civic writes.
     public static let format = 1
@@ -34,7 +35,11 @@ public final class PostgresStore: Store {
     /// changes the schema moves it on.
     var schemaVersion: Int64 = -1
     /// Whether a transaction is open on the connection.
-    var inTransaction = false
+    var inTransaction = false {
+        didSet { if !inTransaction { onlyReading = false } }
+    }
+    /// Whether the open transaction is a read-only snapshot (`beginReading`).
+    var onlyReading = false
     /// The open transaction and savepoints: the store's name for each and its SQL savepoint.
     var marks: [(name: String, sql: String)] = []
     /// Whether `prepare` changed the schema in the open transaction.
@@ -205,6 +210,10 @@ public final class PostgresStore: Store {
     /// one, an `atomic` change of several statements is kept whole or not at all.
     func write<T>(atomic: Bool, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         if closed { throw StoreError("the store \(location.description) is closed") }
+        if onlyReading {
+            throw StoreError("this run began as one that only reads (on a snapshot of \(location.description), without the lock that writing needs), and cannot write",
+                             hint: "nothing was kept; please report it, with the script: Civic decided wrongly that the run only reads")
+        }
         if inTransaction {
             guard atomic else { return try body() }
             try client.execute("SAVEPOINT civic_change")
@@ -234,13 +243,17 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// Opens a transaction, takes the community's lock and reads the schema
-    /// again if another run changed it.
-    func startTransaction() throws(StoreError) {
-        try client.execute("BEGIN")
+    /// Opens a transaction, takes the community's lock (unless `reading`:
+    /// then a read-only snapshot) and reads the schema again if another run
+    /// changed it.
+    func startTransaction(reading: Bool = false) throws(StoreError) {
+        try client.execute(reading ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         inTransaction = true
+        onlyReading = reading
         do {
-            _ = try client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", [.text(location.community)])
+            if !reading {
+                _ = try client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", [.text(location.community)])
+            }
             try refresh()
         } catch {
             try? client.execute("ROLLBACK")
@@ -296,7 +309,16 @@ public final class PostgresStore: Store {
         PostgresName.quote(String("civic_\(index)_\(String(String.UnicodeScalarView(name.unicodeScalars.filter { $0 != "\0" })))".utf8.prefix(60)) ?? "civic_\(index)")
     }
 
-    public func begin() throws(StoreError) {
+    public func begin() throws(StoreError) { try begin(reading: false) }
+
+    /// A run that only reads begins a snapshot (`REPEATABLE READ READ ONLY`)
+    /// and takes no lock: it never waits for runs that write, and none
+    /// waits for it. It reads the community as it was when it began, as a
+    /// SQLite reader reads the file as it was. A write inside it is refused
+    /// by the server, and the run fails, changing nothing.
+    public func beginReading() throws(StoreError) { try begin(reading: true) }
+
+    func begin(reading: Bool) throws(StoreError) {
         if closed { throw StoreError("the store \(location.description) is closed") }
         if inTransaction {
             // As in MemoryStore, a new transaction starts from here.
@@ -306,7 +328,7 @@ public final class PostgresStore: Store {
             schemaChangedInTransaction = false
         }
         located = [:]
-        try startTransaction()
+        try startTransaction(reading: reading)
         do {
             let sql = savepointSQL(0, PostgresStore.transactionMark)
             try client.execute("SAVEPOINT \(sql)")

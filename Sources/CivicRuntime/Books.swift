@@ -387,19 +387,41 @@ extension Bookkeeper {
     /// Remembers the accounts a script declares, so that `civic verify` knows their floors.
     public static func remember(_ accounts: [StoredAccount], in store: Store) throws(StoreError) {
         for a in accounts {
-            let key = Value.text("\(a.name)|\(a.holder)")
-            let values: [Value] = [key, .text(a.name), .text(a.holder), a.expireAfter.map { .duration($0) } ?? .none,
-                                   a.atMost.map { .number($0) } ?? .none, .number(a.atLeast)]
+            let (key, values) = row(of: a)
             guard let stored = try store.row(Books.account, key: key) else {
                 _ = try store.insert(Books.account, values)
                 continue
             }
-            let changes = [("expire_after", values[3]), ("at_most", values[4]), ("at_least", values[5])]
-                .filter { name, value in stored[name] != value }
             // An account as stored is not written again, so that a run that
             // only reads works on a store that may not be written.
+            let changes = changes(values, from: stored)
             if !changes.isEmpty { try store.update(Books.account, key: key, changes) }
         }
+    }
+
+    /// Whether `remember` would write: an account is new to the store, or
+    /// stored with other terms.
+    public static func accountsDiffer(_ accounts: [StoredAccount], in store: Store) throws(StoreError) -> Bool {
+        if accounts.isEmpty { return false }
+        guard try store.storedSchema().entity(Books.account) != nil else { return true }
+        for a in accounts {
+            let (key, values) = row(of: a)
+            guard let stored = try store.row(Books.account, key: key) else { return true }
+            if !changes(values, from: stored).isEmpty { return true }
+        }
+        return false
+    }
+
+    /// An account as `$account` keeps it: its key and its row.
+    static func row(of a: StoredAccount) -> (key: Value, values: [Value]) {
+        let key = Value.text("\(a.name)|\(a.holder)")
+        return (key, [key, .text(a.name), .text(a.holder), a.expireAfter.map { .duration($0) } ?? .none,
+                      a.atMost.map { .number($0) } ?? .none, .number(a.atLeast)])
+    }
+
+    /// The terms of an account that differ from its stored row.
+    static func changes(_ values: [Value], from stored: Record) -> [(field: String, value: Value)] {
+        [("expire_after", values[3]), ("at_most", values[4]), ("at_least", values[5])].filter { name, value in stored[name] != value }
     }
 
     /// Whether a lot that still holds credits has expired by `time`: then

@@ -6,7 +6,7 @@ import CivicSyntax
 /// with `Store.beginReading`, and other runs may write meanwhile. The answer
 /// errs on the side of writing: a statement is counted as reading only if
 /// it is of a kind known never to write (`let`, `if`, `for`, `print`, `fn`,
-/// `entity` and the like), with no `add` in its expressions; anything else
+/// `entity`, `account` and the like), with no `add` in its expressions; anything else
 /// (`update`, `award`, `emit`, `rule`, `account`, `load`, ...) may write.
 /// Function bodies are walked with the rest, so a call to a function that
 /// writes is seen where the function is declared.
@@ -32,10 +32,15 @@ public enum StoreWrites {
         case .let, .var, .assign, .expr, .if, .for, .while, .break, .continue, .function, .return, .print, .show,
              .entity, .event, .use, .test, .expect, .expectError:
             return true
+        case .account:
+            // Like `entity`, a declaration the store usually holds already: a
+            // run writes it only when the store's differs, which the engine
+            // sees before the run reads anything (`Bookkeeper.accountsDiffer`).
+            return true
         case .clock, .advance:
             // A test's clock moving on lets credits expire.
             return false
-        case .load, .update, .remove, .account, .award, .charge, .transfer, .rule, .cap, .budget, .emit,
+        case .load, .update, .remove, .award, .charge, .transfer, .rule, .cap, .budget, .emit,
              .programme, .enrol, .withdraw, .catalogue, .redeem, .split, .assignment, .escalate, .explain:
             return false
         }

@@ -28,7 +28,6 @@ import CivicRuntime
             #"let r = add Resident { id: "R1", points: 1 }"#,
             #"for r in Resident { update r { points: 2 } }"#,
             #"for r in Resident { remove r }"#,
-            "account points of Resident",
         ] {
             #expect(try mayWrite(header + line), "\(line)")
         }

@@ -250,6 +250,8 @@ public final class PostgresStore: Store {
         try client.execute(reading ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         inTransaction = true
         onlyReading = reading
+        // Another connection may have given out generated keys since: read them again.
+        nextIDs = [:]
         do {
             if !reading {
                 _ = try client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", [.text(location.community)])

@@ -3,6 +3,7 @@ import Testing
 import CivicPostgres
 import CivicPostgresTesting
 import CivicStore
+import CivicSyntax
 
 // What only the PostgreSQL engine has: its URL, its errors when the server
 // cannot be used, communities kept apart. (Everything else it shares with the
@@ -78,6 +79,28 @@ import CivicStore
         try b.prepare(schema)
         #expect(try b.row("Resident", key: .text("R1")) == nil)
         #expect(try a.row("Resident", key: .text("R1")) != nil)
+    }
+
+    /// Two connections adding rows with generated keys in turn: each
+    /// transaction reads the next key afresh, so no key is given twice.
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
+    func generatedKeysFollowOnAcrossConnections() throws {
+        let a = try TestPostgres.store()
+        let b = try PostgresStore(location: a.location)
+        let schema = StoreSchema(entities: [StoredEntity(name: "Note", fields: [
+            StoredField(name: "id", type: .number, isKey: true, isGenerated: true),
+            StoredField(name: "text", type: .text),
+        ])])
+        try a.prepare(schema)
+        var keys: [Value] = []
+        for (store, text) in [(a, "a1"), (b, "b1"), (a, "a2"), (b, "b2")] {
+            try store.begin()
+            keys.append(try store.insert("Note", [.none, .text(text)]))
+            try store.commit()
+        }
+        #expect(keys == [1, 2, 3, 4].map { .number(Number($0)) })
+        #expect(try a.dump() == b.dump())
+        b.close()
     }
 
     @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))

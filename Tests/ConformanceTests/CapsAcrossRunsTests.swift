@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 // A cap counts what its rule gave in the calendar period, whichever run gave
 // it: the totals come from the ledger, so a later run (a new engine over the
@@ -40,69 +41,62 @@ private func run(_ body: String, on store: Store) -> [String] {
 }
 
 @Suite struct CapsAcrossRuns {
-    /// Runs `body` on a new MemoryStore and on a new SQLite file (removed afterwards).
-    static func onEveryStore(_ body: (String, Store) throws -> Void) throws {
-        try body("memory", MemoryStore())
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-caps-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body("sqlite", try SQLiteStore(path: folder.appendingPathComponent("caps.sqlite").path))
-    }
+    /// The stores these tests run on: memory, and every engine's.
+    static let kinds: [StoreKind] = [.memory] + TestStores.kinds
 
-    @Test func capsHoldAcrossRunsAndForOlderEvents() throws {
-        try Self.onEveryStore { name, store in
-            // Run 1: Monday 2 November: 4 + 4 + 2 (the week's cap of 10).
-            #expect(run("""
-                let li = add Resident { id: "R1", name: "李四" }
-                emit Report { id: "E1", reporter: li, severity: 1, at: 2026-11-02T09:00 }
-                emit Report { id: "E2", reporter: li, severity: 1, at: 2026-11-02T10:00 }
-                emit Report { id: "E3", reporter: li, severity: 1, at: 2026-11-03T10:00 }
-                print li.points
-                """, on: store) == ["10"], "\(name)")
-            // Run 2, a new engine: the same week gives nothing more; the next
-            // week gives 2 (the month's cap of 12); a severe report adds its own 5.
-            #expect(run("""
-                let li = first Resident where id == "R1"
-                emit Report { id: "E4", reporter: li, severity: 1, at: 2026-11-04T09:00 }
-                emit Report { id: "E5", reporter: li, severity: 4, at: 2026-11-10T09:00 }
-                print li.points
-                """, on: store) == ["17"], "\(name)")
-            // Run 3: an event older than any seen in run 2 (the first week
-            // again), then December starts afresh; a second severe report the
-            // same day gets nothing from "severe".
-            #expect(run("""
-                let li = first Resident where id == "R1"
-                emit Report { id: "E6", reporter: li, severity: 4, at: 2026-11-10T18:00 }
-                emit Report { id: "E7", reporter: li, severity: 1, at: 2026-11-01T09:00 }
-                emit Report { id: "E8", reporter: li, severity: 1, at: 2026-12-01T09:00 }
-                print li.points
-                explain li.points
-                """, on: store).first == "21", "\(name)")
-        }
+    @Test(arguments: kinds)
+    func capsHoldAcrossRunsAndForOlderEvents(_ kind: StoreKind) throws {
+        let place = try TestStore(kind)
+        // Run 1: Monday 2 November: 4 + 4 + 2 (the week's cap of 10).
+        #expect(run("""
+            let li = add Resident { id: "R1", name: "李四" }
+            emit Report { id: "E1", reporter: li, severity: 1, at: 2026-11-02T09:00 }
+            emit Report { id: "E2", reporter: li, severity: 1, at: 2026-11-02T10:00 }
+            emit Report { id: "E3", reporter: li, severity: 1, at: 2026-11-03T10:00 }
+            print li.points
+            """, on: try place.open()) == ["10"], "\(kind)")
+        // Run 2, a new engine on a new connection: the same week gives nothing more; the next
+        // week gives 2 (the month's cap of 12); a severe report adds its own 5.
+        #expect(run("""
+            let li = first Resident where id == "R1"
+            emit Report { id: "E4", reporter: li, severity: 1, at: 2026-11-04T09:00 }
+            emit Report { id: "E5", reporter: li, severity: 4, at: 2026-11-10T09:00 }
+            print li.points
+            """, on: try place.open()) == ["17"], "\(kind)")
+        // Run 3: an event older than any seen in run 2 (the first week
+        // again), then December starts afresh; a second severe report the
+        // same day gets nothing from "severe".
+        #expect(run("""
+            let li = first Resident where id == "R1"
+            emit Report { id: "E6", reporter: li, severity: 4, at: 2026-11-10T18:00 }
+            emit Report { id: "E7", reporter: li, severity: 1, at: 2026-11-01T09:00 }
+            emit Report { id: "E8", reporter: li, severity: 1, at: 2026-12-01T09:00 }
+            print li.points
+            explain li.points
+            """, on: try place.open()).first == "21", "\(kind)")
     }
 
     /// Within one run, a later event older than the ones before it still
     /// counts what was given in its own periods.
-    @Test func anOlderEventInTheSameRunSeesItsPeriods() throws {
-        try Self.onEveryStore { name, store in
-            #expect(run("""
-                let li = add Resident { id: "R1", name: "李四" }
-                emit Report { id: "A", reporter: li, severity: 1, at: 2026-11-20T09:00 }
-                emit Report { id: "B", reporter: li, severity: 1, at: 2026-11-02T09:00 }
-                emit Report { id: "C", reporter: li, severity: 1, at: 2026-11-03T09:00 }
-                emit Report { id: "D", reporter: li, severity: 1, at: 2026-11-21T09:00 }
-                print li.points
-                """, on: store) == ["12"], "\(name)")
-        }
+    @Test(arguments: kinds)
+    func anOlderEventInTheSameRunSeesItsPeriods(_ kind: StoreKind) throws {
+        let store = try TestStores.fresh(kind)
+        #expect(run("""
+            let li = add Resident { id: "R1", name: "李四" }
+            emit Report { id: "A", reporter: li, severity: 1, at: 2026-11-20T09:00 }
+            emit Report { id: "B", reporter: li, severity: 1, at: 2026-11-02T09:00 }
+            emit Report { id: "C", reporter: li, severity: 1, at: 2026-11-03T09:00 }
+            emit Report { id: "D", reporter: li, severity: 1, at: 2026-11-21T09:00 }
+            print li.points
+            """, on: store) == ["12"], "\(kind)")
     }
 
     /// A budget's total is kept as a row; `civic verify` checks it against
     /// the rule's awards in the period.
-    @Test func verifyChecksBudgetsAgainstTheLedger() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-budget-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteStore(path: folder.appendingPathComponent("budget.sqlite").path)
+    @Test(arguments: TestStores.kinds)
+    func verifyChecksBudgetsAgainstTheLedger(_ kind: StoreKind) throws {
+        let place = try TestStore(kind)
+        let store = try place.open()
         let budget = """
             rule "drill" on Report r {
               award 3 points to r.reporter

@@ -60,14 +60,29 @@ struct Conformance {
         }
     }
 
-    /// The scripts SQLite runs, also on PostgreSQL (each on a community of its own).
+    /// The scripts SQLite runs, also on PostgreSQL (each on a community of its
+    /// own), and those under `store/` on PostgreSQL with every query done by
+    /// the interpreter too.
     static let postgresScripts = scripts.filter { $0.hasPrefix("store/") || $0.hasPrefix("tests/") }
+
+    static func postgresEngines(for name: String) -> [String] {
+        name.hasPrefix("store/") ? ["postgres", "postgres-interpreted"] : ["postgres"]
+    }
 
     @Test("conformance on PostgreSQL",
           .enabled(if: TestPostgres.isAvailable, TestPostgres.skipped),
           arguments: postgresScripts)
     func scriptOnPostgres(_ name: String) throws {
-        try run(name, on: "postgres")
+        for engineName in Conformance.postgresEngines(for: name) {
+            try run(name, on: engineName)
+        }
+    }
+
+    /// The store tests of every target run on the engines of
+    /// `TestStores.kinds`; this one case says when PostgreSQL is not among them.
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
+    func storeTestsRunOnPostgreSQL() {
+        #expect(TestStores.kinds == [.sqlite, .postgres])
     }
 
     func run(_ name: String, on engineName: String) throws {
@@ -76,24 +91,16 @@ struct Conformance {
         let text = String(decoding: data, as: UTF8.self)
         let expected = Conformance.expectations(in: text)
         let lines = OutputLines()
-        let store: Store
-        if engineName == "postgres" {
-            store = try TestPostgres.store()
-        } else {
-            store = engineName.hasPrefix("sqlite") ? try SQLiteStore.inMemory() : MemoryStore()
-        }
+        let kind: StoreKind = engineName.hasPrefix("postgres") ? .postgres : engineName.hasPrefix("sqlite") ? .sqlite : .memory
+        let store = try TestStores.fresh(kind)
         let options = RunOptions(now: CivicTime(year: 2026, month: 11, day: 28, hour: 9),
-                                 pushdown: engineName != "sqlite-interpreted")
+                                 pushdown: !engineName.hasSuffix("-interpreted"))
         let engine = Engine(options: options, store: store, lines: { lines.append($0) })
         let file = SourceFile(name: url.path, bytes: [UInt8](data))
         let result: RunResult
         if name.hasPrefix("tests/") {
             // Scripts of tests run under `civic test`: each test on a fresh store of the engine's kind.
-            let sqlite = engineName == "sqlite", postgres = engineName == "postgres"
-            let report = engine.test(file, makeStore: { () throws(StoreError) -> Store in
-                if postgres { return try TestPostgres.store() }
-                return sqlite ? try SQLiteStore.inMemory() : MemoryStore()
-            })
+            let report = engine.test(file, makeStore: { () throws(StoreError) -> Store in try TestStores.fresh(kind) })
             for line in Conformance.lines(of: report, engine) { lines.append(line) }
             result = RunResult(diagnostics: report.diagnostics)
         } else {

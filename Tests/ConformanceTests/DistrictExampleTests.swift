@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 // The example district (examples/district): its scripts run on a SQLite file
-// as its README says, print what the README shows, and leave an assignment
+// as its README says (and on a PostgreSQL community), print what the README shows, and leave an assignment
 // that keeps the promises of `assign` (buildings whole, at most 450, the
 // balance guarantee), moving nothing when run again.
 
@@ -15,14 +16,16 @@ private final class DistrictLines: @unchecked Sendable {
     var all: [String] { lock.withLock { lines } }
 }
 
-/// A copy of the example in a temporary folder, with a SQLite store beside it.
+/// A copy of the example in a temporary folder, with a store of one engine
+/// (for SQLite, a file beside it).
 private final class DistrictCopy {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples/district")
     let url: URL
-    let store: SQLiteStore
+    let place: TestStore
+    let store: Store
 
-    init() throws {
+    init(_ kind: StoreKind) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("civic-district-\(UUID().uuidString)")
         let files = FileManager.default
         try files.createDirectory(at: url.appendingPathComponent("data"), withIntermediateDirectories: true)
@@ -30,7 +33,8 @@ private final class DistrictCopy {
                      "data/workers.csv", "data/moving_in.csv"] {
             try files.copyItem(at: DistrictCopy.example.appendingPathComponent(name), to: url.appendingPathComponent(name))
         }
-        store = try SQLiteStore(path: url.appendingPathComponent("district.sqlite").path)
+        place = try TestStore(kind, sqlitePath: url.appendingPathComponent("district.sqlite").path)
+        store = try place.open()
     }
 
     deinit { try? FileManager.default.removeItem(at: url) }
@@ -89,8 +93,9 @@ private let checkScript = """
     """
 
 @Suite(.serialized) struct DistrictExampleTests {
-    @Test func theExampleRunsAsItsReadmeSays() throws {
-        let district = try DistrictCopy()
+    @Test(arguments: TestStores.kinds)
+    func theExampleRunsAsItsReadmeSays(_ kind: StoreKind) throws {
+        let district = try DistrictCopy(kind)
         try district.write("check.civic", checkScript)
 
         let first = try district.run("main.civic")

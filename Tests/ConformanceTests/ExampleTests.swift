@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 // The examples under examples/: every `test` block in them passes (on the
-// interpreter's store and on SQLite), every folder with rules has tests in its
-// tests.civic, every script runs as its README says on a SQLite file — twice,
+// interpreter's store, on SQLite and on PostgreSQL), every folder with rules
+// has tests in its tests.civic, every script runs as its README says on a
+// SQLite file and on a PostgreSQL community — twice,
 // the second run changing nothing it should not — with books that verify, and
 // the refusals the Civic tests cannot express (a test cannot expect an error)
 // stop a run with the message a resident would be given.
@@ -80,22 +82,21 @@ private enum Examples {
         }
     }
 
-    /// Every test of the folder passes, on the interpreter's store and on SQLite.
-    @Test(arguments: Examples.folders)
-    func testsPass(_ folder: String) throws {
+    /// Every test of the folder passes, on the interpreter's store and on
+    /// each engine (every test on a fresh store of its own).
+    @Test(arguments: [StoreKind.memory] + TestStores.kinds, Examples.folders)
+    func testsPass(_ kind: StoreKind, _ folder: String) throws {
         for file in Examples.scripts(in: folder) where Examples.hasTests(folder, file) {
             let path = Examples.root.appendingPathComponent(folder).appendingPathComponent(file).path
-            for sqlite in [false, true] {
-                let engine = Engine()
-                let report = engine.test(try Engine.readSource(path: path), makeStore: { () throws(StoreError) -> Store in
-                    sqlite ? try SQLiteStore.inMemory() : MemoryStore()
-                })
-                let store = sqlite ? "SQLite" : "memory"
-                #expect(report.diagnostics.isEmpty, "examples/\(folder)/\(file) on \(store):\n\(engine.render(report.diagnostics))")
-                #expect(!report.results.isEmpty, "examples/\(folder)/\(file) ran no tests")
-                for result in report.results where !result.passed {
-                    Issue.record("examples/\(folder)/\(file):\(result.line) \(result.name) failed on \(store):\n\(engine.render(result.failures))")
-                }
+            let engine = Engine()
+            let report = engine.test(try Engine.readSource(path: path), makeStore: { () throws(StoreError) -> Store in
+                try TestStores.fresh(kind)
+            })
+            let store = "\(kind)"
+            #expect(report.diagnostics.isEmpty, "examples/\(folder)/\(file) on \(store):\n\(engine.render(report.diagnostics))")
+            #expect(!report.results.isEmpty, "examples/\(folder)/\(file) ran no tests")
+            for result in report.results where !result.passed {
+                Issue.record("examples/\(folder)/\(file):\(result.line) \(result.name) failed on \(store):\n\(engine.render(result.failures))")
             }
         }
     }
@@ -173,14 +174,13 @@ extension ExampleTests {
         #expect(readmeRuns[folder] != nil || runElsewhere.contains(folder), "examples/\(folder) is not run by ExampleTests")
     }
 
-    /// The folder's scripts run on a SQLite file, in order; then again, when
-    /// the events are handled before; and the books verify after each run.
-    @Test(arguments: readmeRuns.keys.sorted())
-    func scriptsRun(_ folder: String) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("civic-example-\(folder)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteStore(path: dir.appendingPathComponent("example.sqlite").path)
+    /// The folder's scripts run on a store of each engine (a SQLite file, a
+    /// PostgreSQL community), in order; then again, when the events are
+    /// handled before; and the books verify after each run.
+    @Test(arguments: TestStores.kinds, readmeRuns.keys.sorted())
+    func scriptsRun(_ kind: StoreKind, _ folder: String) throws {
+        let place = try TestStore(kind)
+        let store = try place.open()
         let base = Examples.root.appendingPathComponent(folder)
         for pass in 1...2 {
             for run in readmeRuns[folder] ?? [] {

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
-// Runs of whole scripts against a SQLite store in a temporary file, through
-// the `Civic` library's Engine: a run is all or nothing, and the same queries
-// give the same output with pushdown on and off.
+// Runs of whole scripts against a store that outlives them (a SQLite file, a
+// PostgreSQL community), through the `Civic` library's Engine: a run is all
+// or nothing, and the same queries give the same output with pushdown on and
+// off, on every engine.
 
 // MARK: - Helpers
 
@@ -80,9 +82,10 @@ private let residentsCSV = """
 
     """
 
-/// A workspace with the schema, good and bad data, and a SQLite store in
-/// which a first run has stored 2 workers, 3 residents and 2 notes.
-private func seededStore() throws -> (Workspace, SQLiteStore) {
+/// A workspace with the schema, good and bad data, and a store of `kind`
+/// (for SQLite, the file store.sqlite in the workspace) in which a first run
+/// has stored 2 workers, 3 residents and 2 notes; and a connection to it.
+private func seededStore(_ kind: StoreKind) throws -> (Workspace, TestStore, Store) {
     let w = try Workspace()
     try w.write("schema.civic", schemaText)
     try w.write("data/residents.csv", residentsCSV)
@@ -100,10 +103,11 @@ private func seededStore() throws -> (Workspace, SQLiteStore) {
         add Note { text: "第一条" }
         add Note { text: "第二条" }
         """)
-    let store = try SQLiteStore(path: w.path("store.sqlite"))
+    let place = try TestStore(kind, sqlitePath: w.path("store.sqlite"))
+    let store = try place.open()
     let outcome = try run(seed, on: store)
     try #require(outcome.succeeded, "the seed run failed: \(outcome.errors)")
-    return (w, store)
+    return (w, place, store)
 }
 
 /// Every test of this file, under one name (`swift test --filter StoreRunTests`).
@@ -114,10 +118,11 @@ private func seededStore() throws -> (Workspace, SQLiteStore) {
 extension StoreRunTests {
     @Suite struct AllOrNothing {
         /// Runs `script` on a seeded store, expects it to fail with `error`, and
-        /// checks that the store (and the file, read again) is as it was.
-        func expectUnchanged(_ script: String, error: String, printed: [String] = [],
+        /// checks that the store (and the file or community, read again by
+        /// another connection) is as it was.
+        func expectUnchanged(_ kind: StoreKind, _ script: String, error: String, printed: [String] = [],
                              sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let (w, store) = try seededStore()
+            let (w, place, store) = try seededStore(kind)
             let before = try store.dump()
             let schemaBefore = try store.storedSchema()
             #expect(before.contains("\"R03\""), "the seed rows are in the store", sourceLocation: sourceLocation)
@@ -128,8 +133,8 @@ extension StoreRunTests {
             #expect(outcome.lines == printed, sourceLocation: sourceLocation)
             #expect(try store.dump() == before, "the store changed", sourceLocation: sourceLocation)
             #expect(try store.storedSchema() == schemaBefore, "the schema changed", sourceLocation: sourceLocation)
-            // The file itself, opened again by another connection.
-            let reopened = try SQLiteStore(path: w.path("store.sqlite"))
+            // The file or community itself, opened again by another connection.
+            let reopened = try place.open()
             #expect(try reopened.dump() == before, "the file changed", sourceLocation: sourceLocation)
             #expect(try reopened.storedSchema() == schemaBefore, sourceLocation: sourceLocation)
             // And the store still works: a good run after the failed one is kept.
@@ -145,8 +150,9 @@ extension StoreRunTests {
             #expect(after.lines == ["3 3"], sourceLocation: sourceLocation)
         }
 
-        @Test func aRuntimeErrorAfterAddsUpdatesAndRemovesKeepsNothing() throws {
-            try expectUnchanged("""
+        @Test(arguments: TestStores.kinds)
+        func aRuntimeErrorAfterAddsUpdatesAndRemovesKeepsNothing(_ kind: StoreKind) throws {
+            try expectUnchanged(kind, """
                 use "schema.civic"
                 add Worker { id: "W3", name: "赵敏", role: "grid" }
                 add Note { text: "第三条" }
@@ -159,8 +165,9 @@ extension StoreRunTests {
                 """, error: "9:7 division by zero", printed: ["changed: 3 workers, 2 residents"])
         }
 
-        @Test func aRuntimeErrorAfterASchemaChangeKeepsNeitherRowsNorSchema() throws {
-            try expectUnchanged("""
+        @Test(arguments: TestStores.kinds)
+        func aRuntimeErrorAfterASchemaChangeKeepsNeitherRowsNorSchema(_ kind: StoreKind) throws {
+            try expectUnchanged(kind, """
                 entity Worker { key id: Text, name: Text, role: Text, active: Bool = true }
                 entity Resident {
                   key id: Text
@@ -178,8 +185,9 @@ extension StoreRunTests {
                 """, error: "14:1 Worker already has a row with id \"W1\"", printed: ["2"])
         }
 
-        @Test func aCheckErrorRunsNothing() throws {
-            try expectUnchanged("""
+        @Test(arguments: TestStores.kinds)
+        func aCheckErrorRunsNothing(_ kind: StoreKind) throws {
+            try expectUnchanged(kind, """
                 use "schema.civic"
                 entity Visit { key id: Text, day: Date }
                 add Worker { id: "W3", name: "赵敏", role: "grid" }
@@ -189,8 +197,9 @@ extension StoreRunTests {
                 """, error: "6:7 unknown name 'agee'")
         }
 
-        @Test func aBadCSVInLoadKeepsNothing() throws {
-            try expectUnchanged("""
+        @Test(arguments: TestStores.kinds)
+        func aBadCSVInLoadKeepsNothing(_ kind: StoreKind) throws {
+            try expectUnchanged(kind, """
                 use "schema.civic"
                 add Worker { id: "W3", name: "赵敏", role: "grid" }
                 add Note { text: "第三条" }
@@ -200,16 +209,18 @@ extension StoreRunTests {
                 """, error: "5:20 data/more.csv:3: field 'age': expected a Number, found \"七十\"", printed: ["before the load"])
         }
 
-        @Test func aDuplicateKeyInLoadKeepsNothing() throws {
-            try expectUnchanged("""
+        @Test(arguments: TestStores.kinds)
+        func aDuplicateKeyInLoadKeepsNothing(_ kind: StoreKind) throws {
+            try expectUnchanged(kind, """
                 use "schema.civic"
                 add Resident { id: "R10", name: "先来", age: 50, building: "B1", phone: "13800000099" }
                 load Resident from "data/residents.csv"
                 """, error: "3:20 data/residents.csv:2: Resident already has a row with id \"R01\"")
         }
 
-        @Test func aFailedImportKeepsNothing() throws {
-            let (w, store) = try seededStore()
+        @Test(arguments: TestStores.kinds)
+        func aFailedImportKeepsNothing(_ kind: StoreKind) throws {
+            let (w, place, store) = try seededStore(kind)
             let before = try store.dump()
             let engine = Engine(store: store)
             let schema = SourceFile(name: w.path("schema.civic"), text: schemaText)
@@ -220,12 +231,13 @@ extension StoreRunTests {
                 #expect(list.diagnostics.first?.message == "\(w.path("data/more.csv")):3: field 'age': expected a Number, found \"七十\"")
             }
             #expect(try store.dump() == before)
-            #expect(try SQLiteStore(path: w.path("store.sqlite")).dump() == before)
+            #expect(try place.open().dump() == before)
         }
 
-        @Test func aGoodRunIsKept() throws {
+        @Test(arguments: TestStores.kinds)
+        func aGoodRunIsKept(_ kind: StoreKind) throws {
             // The counterpart of the tests above: the same kind of changes, kept.
-            let (w, store) = try seededStore()
+            let (w, place, store) = try seededStore(kind)
             let before = try store.dump()
             let path = try w.write("ok.civic", """
                 use "schema.civic"
@@ -234,7 +246,7 @@ extension StoreRunTests {
                 remove Note where id == 1
                 """)
             #expect(try run(path, on: store).succeeded)
-            let after = try SQLiteStore(path: w.path("store.sqlite")).dump()
+            let after = try place.open().dump()
             #expect(after != before)
             #expect(after.contains("\"W3\" | \"赵敏\" | \"grid\""))
             #expect(after.contains("\"R01\" | \"张三\" | 99 |"))
@@ -247,10 +259,12 @@ extension StoreRunTests {
 
 extension StoreRunTests {
     @Suite(.serialized) struct PushdownAgreement {
-        /// The example community, loaded once into a SQLite file and into memory.
+        /// The example community, loaded once into memory and into a store of
+        /// each engine (a SQLite file, a PostgreSQL community kept until the
+        /// tests end).
         fileprivate final class Community: @unchecked Sendable {
             let workspace: Workspace
-            let sqlite: SQLiteStore
+            let stores: [StoreKind: Store]
             let memory: MemoryStore
             /// Runs on these stores go one at a time.
             let lock = NSLock()
@@ -273,12 +287,21 @@ extension StoreRunTests {
                     load Resident from "data/residents.csv"
                     print count Resident
                     """)
-                sqlite = try SQLiteStore(path: workspace.path("community.sqlite"))
+                var stores: [StoreKind: Store] = [:]
+                for kind in TestStores.kinds {
+                    stores[kind] = try TestStores.keptUntilExit(TestStore(kind, sqlitePath: workspace.path("community.sqlite"))).open()
+                }
+                self.stores = stores
                 memory = MemoryStore()
-                for store in [sqlite, memory] as [Store] {
+                for store in Array(stores.values) + [memory] {
                     let outcome = try run(load, on: store)
                     guard outcome.succeeded else { throw StoreError("loading the example failed: \(outcome.errors)") }
                 }
+            }
+
+            func store(_ kind: StoreKind) throws -> Store {
+                guard let store = stores[kind] else { throw StoreError("no \(kind) store") }
+                return store
             }
 
             /// The residents' CSV rows, read here without Civic, for sums checked independently.
@@ -322,20 +345,20 @@ extension StoreRunTests {
             "for r in Resident where age >= 90 order by age desc, name limit 5 { print r.id, r.name, r.age, r.phone }",
         ]
 
-        @Test(arguments: Array(queries.indices))
-        func sameOutputWithPushdownOnAndOff(_ index: Int) throws {
+        @Test(arguments: TestStores.kinds, Array(queries.indices))
+        func sameOutputWithPushdownOnAndOff(_ kind: StoreKind, _ index: Int) throws {
             let c = try PushdownAgreement.community.get()
             c.lock.lock()
             defer { c.lock.unlock() }
             let script = try c.workspace.write("query\(index).civic", "use \"schema.civic\"\n" + PushdownAgreement.queries[index] + "\n")
-            let pushed = try run(script, on: c.sqlite, pushdown: true)
-            let interpreted = try run(script, on: c.sqlite, pushdown: false)
+            let pushed = try run(script, on: try c.store(kind), pushdown: true)
+            let interpreted = try run(script, on: try c.store(kind), pushdown: false)
             let inMemory = try run(script, on: c.memory, pushdown: true)
             #expect(pushed.errors.isEmpty, "\(pushed.errors)")
             #expect(interpreted.errors.isEmpty, "\(interpreted.errors)")
             #expect(!pushed.lines.isEmpty && !pushed.lines.joined().isEmpty, "query \(index) printed nothing")
             #expect(pushed.lines == interpreted.lines, "query \(index): pushdown on and off differ")
-            #expect(pushed.lines == inMemory.lines, "query \(index): SQLite and memory differ")
+            #expect(pushed.lines == inMemory.lines, "query \(index): \(kind) and memory differ")
         }
 
         @Test func queriesAreVaried() {
@@ -344,7 +367,8 @@ extension StoreRunTests {
 
         /// Some answers worked out here from the CSV, without Civic: the stores
         /// agree with each other, and with the data.
-        @Test func answersAgreeWithTheData() throws {
+        @Test(arguments: TestStores.kinds)
+        func answersAgreeWithTheData(_ kind: StoreKind) throws {
             let c = try PushdownAgreement.community.get()
             c.lock.lock()
             defer { c.lock.unlock() }
@@ -362,7 +386,7 @@ extension StoreRunTests {
                 """)
             let expected = ["\(rows.count)", "\(ages.reduce(0, +))", "\(seniorsAlone)", "\(b3Over65)", "\(ages.max() ?? -1)"]
             for pushdown in [true, false] {
-                let outcome = try run(script, on: c.sqlite, pushdown: pushdown)
+                let outcome = try run(script, on: try c.store(kind), pushdown: pushdown)
                 #expect(outcome.errors.isEmpty)
                 #expect(outcome.lines == expected, "pushdown \(pushdown)")
             }
@@ -383,13 +407,14 @@ extension StoreRunTests {
             }
         }
 
-        private func setUp(_ w: Workspace) throws -> String {
+        /// Stores two notes in `place` and gives the path of a script that only reads them.
+        private func setUp(_ w: Workspace, _ place: TestStore) throws -> String {
             let setup = try w.write("setup.civic", """
                 entity Note { tag: Text, n: Number }
                 add Note { tag: "a", n: 1 }
                 add Note { tag: "b", n: 2 }
                 """)
-            let outcome = try run(setup, on: try SQLiteStore(path: w.path("store.sqlite")))
+            let outcome = try run(setup, on: try place.open())
             try #require(outcome.succeeded, "\(outcome.errors)")
             return try w.write("report.civic", """
                 entity Note { tag: Text, n: Number }
@@ -400,7 +425,7 @@ extension StoreRunTests {
 
         @Test func aRunThatOnlyReadsLeavesTheFileAsItWasAndDoesNotBlockAWriter() throws {
             let w = try Workspace()
-            let report = try setUp(w)
+            let report = try setUp(w, try TestStore(.sqlite, sqlitePath: w.path("store.sqlite")))
             let before = try files(w)
             let outcome = try run(report, on: try SQLiteStore(path: w.path("store.sqlite"), busyTimeoutMilliseconds: 100))
             #expect(outcome.errors.isEmpty)
@@ -427,33 +452,60 @@ extension StoreRunTests {
             #expect(try run(report, on: try SQLiteStore(path: w.path("store.sqlite"))).lines == ["3 12", "held"])
         }
 
-        @Test func aRunThatOnlyReadsButChangesTheSchemaWritesIt() throws {
+        /// PostgreSQL's counterpart of the test above: a run that only reads
+        /// leaves every table of the community as it was, and sees what a
+        /// run after it commits.
+        @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
+        func aRunThatOnlyReadsLeavesTheCommunityAsItWas() throws {
             let w = try Workspace()
-            _ = try setUp(w)
+            let place = try TestStore(.postgres)
+            let report = try setUp(w, place)
+            let before = try place.open().dump()
+            let schemaBefore = try place.open().storedSchema()
+            let outcome = try run(report, on: try place.open())
+            #expect(outcome.errors.isEmpty)
+            #expect(outcome.lines == ["2 3", "b"])
+            #expect(try place.open().dump() == before)
+            #expect(try place.open().storedSchema() == schemaBefore)
+            let adding = try w.write("add.civic", """
+                entity Note { tag: Text, n: Number }
+                add Note { tag: "c", n: 9 }
+                """)
+            #expect(try run(adding, on: try place.open()).succeeded)
+            #expect(try run(report, on: try place.open()).lines == ["3 12", "c"])
+        }
+
+        @Test(arguments: TestStores.kinds)
+        func aRunThatOnlyReadsButChangesTheSchemaWritesIt(_ kind: StoreKind) throws {
+            let w = try Workspace()
+            let place = try TestStore(kind, sqlitePath: w.path("store.sqlite"))
+            _ = try setUp(w, place)
             let script = try w.write("wider.civic", """
                 entity Note { tag: Text, n: Number, seen: Bool = false }
                 print count Note where not seen
                 """)
-            let outcome = try run(script, on: try SQLiteStore(path: w.path("store.sqlite")))
+            let outcome = try run(script, on: try place.open())
             #expect(outcome.errors.isEmpty)
             #expect(outcome.lines == ["2"])
-            let schema = try SQLiteStore(path: w.path("store.sqlite")).storedSchema()
+            let schema = try place.open().storedSchema()
             #expect(schema.entity("Note")?.field("seen") != nil)
         }
 
         /// Runs that read a count and then add a row numbered after it, on
-        /// two connections at once: each holds the write lock from its start,
-        /// so no two read the same count.
-        @Test func runsThatReadThenWriteAtOnceLoseNothing() throws {
+        /// two connections at once: each holds the write lock (SQLite's, or
+        /// the community's advisory lock) from its start, so no two read the
+        /// same count.
+        @Test(arguments: TestStores.kinds)
+        func runsThatReadThenWriteAtOnceLoseNothing(_ kind: StoreKind) throws {
             let w = try Workspace()
-            _ = try setUp(w)
+            let place = try TestStore(kind, sqlitePath: w.path("store.sqlite"))
+            _ = try setUp(w, place)
             let script = try w.write("next.civic", """
                 entity Note { tag: Text, n: Number }
                 let n = count Note
                 add Note { tag: "next", n: n + 1 }
                 """)
             let runs = 8
-            let file = w.path("store.sqlite")
             let failures = RunLines()
             let group = DispatchGroup()
             for _ in 0..<2 {
@@ -461,7 +513,7 @@ extension StoreRunTests {
                 Thread {
                     defer { group.leave() }
                     do {
-                        let store = try SQLiteStore(path: file, busyTimeoutMilliseconds: 20_000)
+                        let store = try place.open(busyTimeoutMilliseconds: 20_000)
                         for _ in 0..<runs {
                             let outcome = try run(script, on: store)
                             if !outcome.succeeded { failures.append("\(outcome.errors)") }
@@ -478,7 +530,7 @@ extension StoreRunTests {
                 print count Note, count Note where tag == "next"
                 for x in Note where tag == "next" order by n { print x.n }
                 """)
-            let outcome = try run(check, on: try SQLiteStore(path: w.path("store.sqlite")))
+            let outcome = try run(check, on: try place.open())
             #expect(outcome.lines.first == "\(2 + 2 * runs) \(2 * runs)")
             #expect(Array(outcome.lines.dropFirst()) == (3...(2 + 2 * runs)).map(String.init))
         }

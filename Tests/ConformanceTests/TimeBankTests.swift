@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 // The time bank over time: one resident earns, spends and loses credits across
-// two years. Every step is its own run — a new Engine over the same SQLite
-// file, with the clock moved forward — as a district would run its scripts day
+// two years. Every step is its own run — a new Engine over a new connection
+// to the same store (a SQLite file, a PostgreSQL community), with the clock
+// moved forward — as a district would run its scripts day
 // after day. After each step the balances are read back and `verify()` must
 // find nothing wrong with the books.
 
@@ -18,15 +20,20 @@ private final class TimeBankLines: @unchecked Sendable {
     var all: [String] { lock.withLock { lines } }
 }
 
-/// A SQLite store file in a folder of its own, removed when dropped.
+/// A store of one engine (for SQLite, a file in a folder of its own) and a
+/// folder for the events files beside it; removed when dropped.
 private final class StoreFile {
     let folder: URL
-    var path: String { folder.appendingPathComponent("community.sqlite").path }
+    let store: TestStore
 
-    init() throws {
+    init(_ kind: StoreKind) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-time-bank-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try TestStore(kind, sqlitePath: folder.appendingPathComponent("community.sqlite").path)
     }
+
+    /// A new connection to the store.
+    func open() throws -> Store { try store.open() }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
@@ -78,7 +85,7 @@ private let timeBankSchema = """
 /// new connection to the store file, and verifies the books afterwards.
 private func step(_ file: StoreFile, _ now: String, _ body: String, events: [(String, String)] = [],
                   operatorName: String = "王芳") throws -> Step {
-    let store = try SQLiteStore(path: file.path)
+    let store = try file.open()
     let lines = TimeBankLines()
     var options = RunOptions(now: at(now), operatorName: operatorName)
     options.events = events
@@ -109,14 +116,15 @@ private func balances(_ file: StoreFile, _ now: String, sourceLocation: SourceLo
 
 /// The dump of the whole store, read on a connection of its own.
 private func dump(_ file: StoreFile) throws -> String {
-    try SQLiteStore(path: file.path).dump()
+    try file.open().dump()
 }
 
 // MARK: - Two years of one resident
 
 @Suite(.serialized) struct TimeBank {
-    @Test func twoYearsOfEarningSpendingAndExpiry() throws {
-        let file = try StoreFile()
+    @Test(arguments: TestStores.kinds)
+    func twoYearsOfEarningSpendingAndExpiry(_ kind: StoreKind) throws {
+        let file = try StoreFile(kind)
         try ok(file, "2025-01-01T09:00", """
             add Resident { id: "R1", name: "张三", age: 68 }
             add Resident { id: "R2", name: "李四", age: 41 }
@@ -205,14 +213,15 @@ private func dump(_ file: StoreFile) throws -> String {
 
     /// The books stay sound at every step — checked by `ok` after each run —
     /// and `verify` finds a ledger entry edited behind the books' back.
-    @Test func verifyFindsABalanceThatDisagreesWithItsEntries() throws {
-        let file = try StoreFile()
+    @Test(arguments: TestStores.kinds)
+    func verifyFindsABalanceThatDisagreesWithItsEntries(_ kind: StoreKind) throws {
+        let file = try StoreFile(kind)
         try ok(file, "2025-01-01T09:00", """
             add Resident { id: "R1", name: "张三", age: 68 }
             add Resident { id: "R2", name: "李四", age: 41 }
             """)
         try ok(file, "2025-01-02T09:00", "award 7 credits to zhang\n")
-        let store = try SQLiteStore(path: file.path)
+        let store = try file.open()
         try store.begin()
         try store.update(Books.balance, key: .text("credits|Resident|R1"), [("balance", .number(Number(8)))])
         try store.commit()
@@ -222,11 +231,12 @@ private func dump(_ file: StoreFile) throws -> String {
 
     /// The ledger's entries for an event keep the event: one missing (removed
     /// behind Civic's back) is reported.
-    @Test func verifyFindsEntriesForAnEventThatIsGone() throws {
-        let file = try StoreFile()
+    @Test(arguments: TestStores.kinds)
+    func verifyFindsEntriesForAnEventThatIsGone(_ kind: StoreKind) throws {
+        let file = try StoreFile(kind)
         try ok(file, "2025-01-01T09:00", "add Resident { id: \"R1\", name: \"张三\", age: 68 }\n")
         try ok(file, "2025-01-10T18:00", "emit Service { id: \"S1\", volunteer: zhang, hours: 5, service: \"陪老人就医\", at: 2025-01-10T15:00 }\n")
-        let store = try SQLiteStore(path: file.path)
+        let store = try file.open()
         #expect(Engine(store: store).verify() == [])
         try store.begin()
         try store.delete("Service", key: .text("S1"))
@@ -236,8 +246,9 @@ private func dump(_ file: StoreFile) throws -> String {
 
     /// Credits given away keep the expiry they were earned with: a transfer is
     /// not an earning, so it cannot make credits last longer.
-    @Test func transferredCreditsKeepTheirExpiry() throws {
-        let file = try StoreFile()
+    @Test(arguments: TestStores.kinds)
+    func transferredCreditsKeepTheirExpiry(_ kind: StoreKind) throws {
+        let file = try StoreFile(kind)
         try ok(file, "2025-01-01T09:00", """
             add Resident { id: "R1", name: "张三", age: 68 }
             add Resident { id: "R2", name: "李四", age: 41 }
@@ -263,8 +274,9 @@ private func dump(_ file: StoreFile) throws -> String {
 
         """
 
-    @Test func sameEventsFileTwiceChangesNothing() throws {
-        let file = try StoreFile()
+    @Test(arguments: TestStores.kinds)
+    func sameEventsFileTwiceChangesNothing(_ kind: StoreKind) throws {
+        let file = try StoreFile(kind)
         try ok(file, "2026-11-01T09:00", """
             add Resident { id: "R1", name: "张三", age: 68 }
             add Resident { id: "R2", name: "李四", age: 41 }
@@ -291,8 +303,9 @@ private func dump(_ file: StoreFile) throws -> String {
         #expect(try balances(file, "2026-11-28T11:30") == afterFirst)
     }
 
-    @Test func eventsFileWithSomeEventsSeenBefore() throws {
-        let file = try StoreFile()
+    @Test(arguments: TestStores.kinds)
+    func eventsFileWithSomeEventsSeenBefore(_ kind: StoreKind) throws {
+        let file = try StoreFile(kind)
         try ok(file, "2026-11-01T09:00", """
             add Resident { id: "R1", name: "张三", age: 68 }
             add Resident { id: "R2", name: "李四", age: 41 }
@@ -313,8 +326,8 @@ private func dump(_ file: StoreFile) throws -> String {
 @Suite(.serialized) struct TimeBankRedemptions {
     /// 张三 has 300 points and had a haircut this month; 李四 has 100 points;
     /// the one bag of rice is gone.
-    fileprivate func seeded() throws -> StoreFile {
-        let file = try StoreFile()
+    fileprivate func seeded(_ kind: StoreKind) throws -> StoreFile {
+        let file = try StoreFile(kind)
         try ok(file, "2026-11-01T09:00", """
             add Resident { id: "R1", name: "张三", age: 68 }
             add Resident { id: "R2", name: "李四", age: 41 }
@@ -341,24 +354,27 @@ private func dump(_ file: StoreFile) throws -> String {
         #expect(try dump(file) == before, "the failed run changed the store", sourceLocation: sourceLocation)
     }
 
-    @Test func tooFewPointsChangesNothing() throws {
-        let file = try seeded()
+    @Test(arguments: TestStores.kinds)
+    func tooFewPointsChangesNothing(_ kind: StoreKind) throws {
+        let file = try seeded(kind)
         try refused(file, "redeem \"Haircut\" for li\nredeem \"Haircut\" for li\n",
                     "李四's balance 20 is below the cost 80 of Haircut")
         try refused(file, "redeem \"Rice 5kg\" for li\n", "李四's balance 100 is below the cost 200 of Rice 5kg")
         #expect(try balances(file, "2026-11-21T09:00") == ["R1 0 500", "R2 0 100", "R3 0 100"])
     }
 
-    @Test func outOfStockChangesNothing() throws {
-        let file = try seeded()
+    @Test(arguments: TestStores.kinds)
+    func outOfStockChangesNothing(_ kind: StoreKind) throws {
+        let file = try seeded(kind)
         try refused(file, "redeem \"Rice 5kg\" for zhang\n", "Rice 5kg is out of stock")
         // Nor is anything done earlier in the same run kept.
         try refused(file, "award 50 points to li for \"fire drill\"\nredeem \"Rice 5kg\" for zhang\n", "Rice 5kg is out of stock")
         #expect(try balances(file, "2026-11-21T09:00") == ["R1 0 500", "R2 0 100", "R3 0 100"])
     }
 
-    @Test func overTheMonthlyLimitChangesNothing() throws {
-        let file = try seeded()
+    @Test(arguments: TestStores.kinds)
+    func overTheMonthlyLimitChangesNothing(_ kind: StoreKind) throws {
+        let file = try seeded(kind)
         try refused(file, "redeem \"Haircut\" for zhang\n",
                     "张三 has already redeemed Haircut 1 time this month (at most 1 per month)")
         // In December the limit starts again.

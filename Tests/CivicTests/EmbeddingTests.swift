@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 // BEGIN docs/embedding.md
 /// The rules under test, as a policy writer keeps them (a file works the
@@ -84,7 +85,8 @@ let hazardRules = """
 // END docs/embedding.md
 
 /// The embedding calls' edges: errors that name what is wrong, a failed call
-/// that keeps nothing, and a SQLite store.
+/// that keeps nothing, and a store that outlives the engine (a SQLite file, a
+/// PostgreSQL community).
 @Suite struct EmbeddingTests {
     func engine(_ store: Store = MemoryStore()) throws -> Engine {
         let engine = Engine(options: RunOptions(now: CivicTime(year: 2026, month: 11, day: 2, hour: 9)), store: store)
@@ -140,12 +142,12 @@ let hazardRules = """
         #expect(engine.verify().isEmpty)
     }
 
-    @Test func onSQLite() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-embed-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = try engine(try SQLiteStore(path: path))
+    @Test(arguments: TestStores.kinds)
+    func onAStoreThatOutlivesTheEngine(_ kind: StoreKind) throws {
+        let place = try TestStore(kind)
+        let engine = try engine(try place.open())
         try engine.emit("Gift", ["id": "g1", "giver": "R1", "amount": 3])
-        let again = Engine(store: try SQLiteStore(path: path))
+        let again = Engine(store: try place.open())
         try again.execute("entity Resident { key id: Text, name: Text }\nentity Household { key id: Text }\naccount points of Resident\naccount points of Household\nevent Gift { giver: Resident, amount: Number }")
         #expect(try again.balance("points", of: "R1", entity: "Resident") == 7)
         #expect(try again.ledger("points", of: "R1", entity: "Resident").map(\.kind) == [.award, .charge])

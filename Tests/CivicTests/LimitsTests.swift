@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Civic
+import CivicPostgresTesting
 
 /// The limits of a run through the embedding API: each stops the call with
 /// its error, where the script was, and the store keeps nothing.
@@ -48,8 +49,9 @@ import Civic
     /// the variables of earlier runs, so each gets its own name).
     static func forever(_ name: String) -> String { award + "var \(name) = 0\nwhile true { \(name) = \(name) + 1 }" }
 
-    @Test func eachLimitStopsTheRunAndKeepsNothing() throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: TestStores.kinds)
+    func eachLimitStopsTheRunAndKeepsNothing(_ kind: StoreKind) throws {
+        let store = try TestStores.fresh(kind)
         let engine = try engine(Limits(maxSteps: 10_000, maxDepth: 50, maxMemory: 32_000_000, timeout: .seconds(30)), store: store)
         try expectStopped(engine, LimitsTests.forever("a"), "<input>:4:7: error: the script ran more than 10000 steps and was stopped")
         try expectStopped(engine, LimitsTests.award + "fn down(n) = down(n + 1)\nprint down(1)",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Civic
+import CivicPostgresTesting
 
 // The REPL's session without a terminal: inputs one at a time, values shown,
 // declarations kept, a failed input changing nothing, commit and rollback.
@@ -101,8 +102,12 @@ event Visit { visitor: Resident, hours: Number }
 }
 
 @Suite struct SessionMistakeTests {
-    @Test func anErrorIsShownWithItsCaretAndChangesNothing() throws {
-        let store = MemoryStore()
+    /// A session's stores: memory, and every engine's.
+    static let kinds: [StoreKind] = [.memory] + TestStores.kinds
+
+    @Test(arguments: kinds)
+    func anErrorIsShownWithItsCaretAndChangesNothing(_ kind: StoreKind) throws {
+        let store = try TestStores.fresh(kind)
         let (s, out) = makeSession(store)
         ok(s, out, residentSchema)
         ok(s, out, "let zhang = add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
@@ -115,8 +120,9 @@ event Visit { visitor: Resident, hours: Number }
         #expect(ok(s, out, "zhang.age") == ["72"])
     }
 
-    @Test func aRunTimeErrorUndoesTheWholeInput() throws {
-        let store = MemoryStore()
+    @Test(arguments: kinds)
+    func aRunTimeErrorUndoesTheWholeInput(_ kind: StoreKind) throws {
+        let store = try TestStores.fresh(kind)
         let (s, out) = makeSession(store)
         ok(s, out, residentSchema)
         ok(s, out, "let zhang = add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
@@ -146,49 +152,45 @@ event Visit { visitor: Resident, hours: Number }
 }
 
 @Suite struct SessionTransactionTests {
-    /// A temporary SQLite file, removed afterwards.
-    func withStore(_ body: (String) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-session-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder.appendingPathComponent("store.sqlite").path)
-    }
-
-    /// Counts residents as another program would see the file.
-    func residents(_ path: String) throws -> String {
+    /// Counts residents as another program would see the store (on a connection of its own).
+    func residents(_ place: TestStore) throws -> String {
         let lines = Lines()
-        let engine = Engine(store: try SQLiteStore(path: path), lines: { lines.add($0) })
+        let engine = Engine(store: try place.open(), lines: { lines.add($0) })
         let result = engine.run(source: "entity Resident { key id: Text, name: Text, age: Number, building: Text }\nprint count Resident")
         #expect(result.succeeded, "\(engine.render(result.diagnostics))")
         return lines.take().joined()
     }
 
-    @Test func changesAreKeptOnlyOnCommit() throws {
-        try withStore { path in
-            let (s, out) = makeSession(try SQLiteStore(path: path))
-            ok(s, out, residentSchema)
-            ok(s, out, "add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
-            #expect(s.hasUncommittedWork)
-            #expect(try s.commit().get() == ())
-            #expect(!s.hasUncommittedWork)
-            ok(s, out, "add Resident { id: \"R2\", name: \"李四\", age: 40, building: \"B1\" }")
-            #expect(try s.rollback().get() == ())
-            #expect(ok(s, out, "count Resident") == ["1"])
-            ok(s, out, "add Resident { id: \"R3\", name: \"王五\", age: 30, building: \"B1\" }")
-            #expect(try s.end(keep: false).get() == ())
-            #expect(try residents(path) == "1")
-        }
+    /// A store of `kind`, and a session on it that has declared the
+    /// residents and added 张三 (not committed yet).
+    func sessionWithOneResident(_ kind: StoreKind) throws -> (TestStore, Session, Lines) {
+        let place = try TestStore(kind)
+        let (s, out) = makeSession(try place.open())
+        ok(s, out, residentSchema)
+        ok(s, out, "add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
+        return (place, s, out)
     }
 
-    @Test func leavingNormallyKeepsTheChanges() throws {
-        try withStore { path in
-            let (s, out) = makeSession(try SQLiteStore(path: path))
-            ok(s, out, residentSchema)
-            ok(s, out, "add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
-            _ = fails(s, out, "add Resident { id: \"R1\", name: \"again\", age: 1, building: \"B3\" }")
-            #expect(try s.end(keep: true).get() == ())
-            #expect(try residents(path) == "1")
-        }
+    @Test(arguments: TestStores.kinds)
+    func changesAreKeptOnlyOnCommit(_ kind: StoreKind) throws {
+        let (place, s, out) = try sessionWithOneResident(kind)
+        #expect(s.hasUncommittedWork)
+        #expect(try s.commit().get() == ())
+        #expect(!s.hasUncommittedWork)
+        ok(s, out, "add Resident { id: \"R2\", name: \"李四\", age: 40, building: \"B1\" }")
+        #expect(try s.rollback().get() == ())
+        #expect(ok(s, out, "count Resident") == ["1"])
+        ok(s, out, "add Resident { id: \"R3\", name: \"王五\", age: 30, building: \"B1\" }")
+        #expect(try s.end(keep: false).get() == ())
+        #expect(try residents(place) == "1")
+    }
+
+    @Test(arguments: TestStores.kinds)
+    func leavingNormallyKeepsTheChanges(_ kind: StoreKind) throws {
+        let (place, s, out) = try sessionWithOneResident(kind)
+        _ = fails(s, out, "add Resident { id: \"R1\", name: \"again\", age: 1, building: \"B3\" }")
+        #expect(try s.end(keep: true).get() == ())
+        #expect(try residents(place) == "1")
     }
 
     @Test func rollbackForgetsWhatWasDeclaredSinceTheCommit() throws {
@@ -203,8 +205,9 @@ event Visit { visitor: Resident, hours: Number }
         #expect(fails(s, out, "count Resident").contains("Resident"))
     }
 
-    @Test func resetForgetsEverythingAndDropsWhatIsNotCommitted() throws {
-        let store = MemoryStore()
+    @Test(arguments: SessionMistakeTests.kinds)
+    func resetForgetsEverythingAndDropsWhatIsNotCommitted(_ kind: StoreKind) throws {
+        let store = try TestStores.fresh(kind)
         let (s, out) = makeSession(store)
         ok(s, out, residentSchema)
         ok(s, out, "add Resident { id: \"R1\", name: \"张三\", age: 72, building: \"B3\" }")
@@ -220,31 +223,31 @@ event Visit { visitor: Resident, hours: Number }
         #expect(ok(s, out, "count Resident") == ["1"])
     }
 
-    @Test func aSessionOnAStoreKnowsItsEntitiesEventsAndAccounts() throws {
-        try withStore { path in
-            let setup = Engine(store: try SQLiteStore(path: path), lines: { _ in })
-            let made = setup.run(source: """
-                entity Resident { key id: Text, name: Text, age: Number, phone: Text private, alone: Bool = false }
-                entity Note { text: Text }
-                account credits of Resident { expire after 2 years; at most 1500 }
-                event Service { volunteer: Resident, hours: Number }
-                add Resident { id: "R1", name: "张三", age: 72, phone: "138" }
-                add Note { text: "a {{brace}}" }
-                """)
-            #expect(made.succeeded, "\(setup.render(made.diagnostics))")
-            let lines = Lines()
-            let s = Session(options: RunOptions(now: CivicTime(iso: "2026-11-28T09:30")), store: try SQLiteStore(path: path),
-                            lines: { lines.add($0) })
-            let names = try s.start().get()
-            #expect(names == ["Resident", "Note", "Service", "credits of Resident"])
-            ok(s, lines, "rule \"service\" on Service v {\n  award v.hours credits to v.volunteer\n}")
-            ok(s, lines, "emit Service { volunteer: first Resident, hours: 2000 }")
-            #expect(ok(s, lines, "(first Resident).credits") == ["1500"])
-            #expect(ok(s, lines, "(first Resident).phone").joined().contains("138") == false)
-            // The script that made the store may declare them again.
-            ok(s, lines, "entity Resident { key id: Text, name: Text, age: Number, phone: Text private, alone: Bool = false }")
-            #expect(ok(s, lines, "count Resident") == ["1"])
-        }
+    @Test(arguments: TestStores.kinds)
+    func aSessionOnAStoreKnowsItsEntitiesEventsAndAccounts(_ kind: StoreKind) throws {
+        let place = try TestStore(kind)
+        let setup = Engine(store: try place.open(), lines: { _ in })
+        let made = setup.run(source: """
+            entity Resident { key id: Text, name: Text, age: Number, phone: Text private, alone: Bool = false }
+            entity Note { text: Text }
+            account credits of Resident { expire after 2 years; at most 1500 }
+            event Service { volunteer: Resident, hours: Number }
+            add Resident { id: "R1", name: "张三", age: 72, phone: "138" }
+            add Note { text: "a {{brace}}" }
+            """)
+        #expect(made.succeeded, "\(setup.render(made.diagnostics))")
+        let lines = Lines()
+        let s = Session(options: RunOptions(now: CivicTime(iso: "2026-11-28T09:30")), store: try place.open(),
+                        lines: { lines.add($0) })
+        let names = try s.start().get()
+        #expect(names == ["Resident", "Note", "Service", "credits of Resident"])
+        ok(s, lines, "rule \"service\" on Service v {\n  award v.hours credits to v.volunteer\n}")
+        ok(s, lines, "emit Service { volunteer: first Resident, hours: 2000 }")
+        #expect(ok(s, lines, "(first Resident).credits") == ["1500"])
+        #expect(ok(s, lines, "(first Resident).phone").joined().contains("138") == false)
+        // The script that made the store may declare them again.
+        ok(s, lines, "entity Resident { key id: Text, name: Text, age: Number, phone: Text private, alone: Bool = false }")
+        #expect(ok(s, lines, "count Resident") == ["1"])
     }
 }
 

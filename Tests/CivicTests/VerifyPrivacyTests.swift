@@ -1,13 +1,15 @@
 import Testing
 import Civic
+import CivicPostgresTesting
 import CivicStore
 import CivicSyntax
 
 /// `civic verify` names the holders whose books disagree; a holder whose key
 /// is private is named with the key masked, as every other output masks it.
 @Suite struct VerifyPrivacyTests {
-    @Test func aProblemNamesAPrivateKeyMasked() throws {
-        let store = MemoryStore()
+    @Test(arguments: [StoreKind.memory] + TestStores.kinds)
+    func aProblemNamesAPrivateKeyMasked(_ kind: StoreKind) throws {
+        let store = try TestStores.fresh(kind)
         let engine = Engine(store: store, lines: { _ in })
         let result = engine.run(SourceFile(name: "p.civic", text: """
             entity Citizen { key card: Text private, name: Text }

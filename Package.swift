@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Civic", "CivicPostgresTesting"]),
         .testTarget(name: "CivicTests", dependencies: ["Civic", "CivicPostgresTesting"]),
         .testTarget(name: "CivicFuzzTests", dependencies: ["CivicFuzz"]),
-        .testTarget(name: "CivicCLITests", dependencies: ["Civic"]),
+        .testTarget(name: "CivicCLITests", dependencies: ["Civic", "CivicPostgresTesting"]),
         // Runs every code block of README.md and docs/ (Tests/DocsTests/DocsTests.swift says how).
         .testTarget(name: "DocsTests", dependencies: ["Civic"]),
     ]

@@ -142,8 +142,8 @@ public final class PostgresStore: Store {
             throw StoreError("the schema '\(location.community)' of \(location.database) is not a Civic store (its civic_meta table has no format)")
         }
         if n > PostgresStore.format {
-            throw StoreError("\(description) was written by a newer version of Civic (store format \(n); this version reads format \(PostgresStore.format))",
-                             hint: "open it with a newer Civic")
+            throw StoreError("\(location.description): this store was written by a newer Civic (format \(n)); this Civic reads up to format \(PostgresStore.format)",
+                             hint: "open it with the newer Civic that wrote it; this one leaves it untouched")
         }
         try reload()
     }

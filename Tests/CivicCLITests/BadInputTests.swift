@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import CivicPostgresTesting
+@testable import CivicPostgres
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +12,8 @@ import Darwin
 // The bad-input corpus (Tests/badinput/): every file goes through the real
 // `civic` against a store that already holds rows, and must give a non-zero
 // exit status, a message naming the file and the place (or what is wrong),
-// and leave the store file byte for byte as it was. Cases that cannot be
+// and leave the store file byte for byte as it was (a PostgreSQL community:
+// every row as it was). Cases that cannot be
 // committed as files (a 10 MB field, a store of a newer format, a read-only
 // store) are made by the tests below.
 
@@ -74,14 +77,28 @@ private let cases: [String: (Route, [String])] = [
     "not-sqlite.db": (.db, ["not-sqlite.db is not a Civic store (not a SQLite database)"]),
 ]
 
-/// A folder with the schema, the seed script, and a store the seed made.
-private func seededFolder() throws -> TempFolder {
+/// A folder with the schema, the seed script, and a store the seed made
+/// (the file store.sqlite in the folder, or a PostgreSQL community).
+private func seededFolder(_ kind: StoreKind = .sqlite) throws -> (TempFolder, CLIStore) {
     let folder = try TempFolder()
+    let db = try CLIStore(kind, in: folder)
     try folder.write("schema.civic", schemaScript)
     try folder.write("seed.civic", seedScript)
-    let seeded = try civic(["run", "seed.civic", "--db", "store.sqlite"], in: folder)
+    let seeded = try civic(["run", "seed.civic", "--db", db.db], in: folder)
     try #require(seeded.status == 0, "\(seeded.stderr)")
-    return folder
+    return (folder, db)
+}
+
+/// The corpus files with each engine they run on: a bad --db file on
+/// SQLite only, every other file on each engine.
+private let runs: [(StoreKind, String)] = TestStores.kinds.flatMap { kind in
+    cases.keys.sorted().filter { kind == .sqlite || cases[$0]?.0 != .db }.map { (kind, $0) }
+}
+
+/// What a run must leave as it was: a SQLite file's bytes, or every row of
+/// a PostgreSQL community.
+private func state(of db: CLIStore, in folder: TempFolder, file: String) throws -> Data? {
+    db.kind == .sqlite ? bytes(folder, file) : Data(try db.dump().utf8)
 }
 
 /// A file's bytes (nil if it does not exist).
@@ -105,13 +122,13 @@ private func sqlite3(_ file: String, _ sql: String) throws {
         #expect(Set(files) == Set(cases.keys))
     }
 
-    @Test(arguments: cases.keys.sorted())
-    func aBadFileFailsNamingThePlaceAndWritesNothing(_ name: String) throws {
+    @Test(arguments: runs)
+    func aBadFileFailsNamingThePlaceAndWritesNothing(_ kind: StoreKind, _ name: String) throws {
         let (route, expected) = try #require(cases[name])
-        let folder = try seededFolder()
+        let (folder, db) = try seededFolder(kind)
         try FileManager.default.copyItem(at: corpus.appendingPathComponent(name), to: folder.url.appendingPathComponent(name))
-        let store = route == .db ? name : "store.sqlite"
-        let before = try #require(bytes(folder, store))
+        let store = route == .db ? name : db.db
+        let before = try #require(try state(of: db, in: folder, file: store))
         let arguments: [String]
         switch route {
         case .script: arguments = ["run", name, "--db", store]
@@ -131,12 +148,12 @@ private func sqlite3(_ file: String, _ sql: String) throws {
                 // The errors are in the JSON document (a bad --db is bad usage, told on standard error).
                 #expect(ran.stdout.hasPrefix("{\"ok\":false,"), "\(ran.stdout)")
             }
-            #expect(bytes(folder, store) == before, "\(name) changed the store")
+            #expect(try state(of: db, in: folder, file: store) == before, "\(name) changed the store")
             // The store was closed: no journal is left beside it.
             #expect(bytes(folder, store + "-wal") == nil)
         }
         // The store still holds its books, whole.
-        let verify = try civic(["verify", "--db", "store.sqlite"], in: folder)
+        let verify = try civic(["verify", "--db", db.db], in: folder)
         #expect(verify.status == 0, "\(verify.stderr)")
     }
 
@@ -154,9 +171,31 @@ private func sqlite3(_ file: String, _ sql: String) throws {
         }
     }
 
+    /// PostgreSQL's counterpart of the test above: a malformed script
+    /// makes no new community.
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
+    func aMalformedScriptMakesNoNewCommunity() throws {
+        let folder = try TempFolder()
+        try FileManager.default.copyItem(at: corpus.appendingPathComponent("unclosed-block.civic"),
+                                         to: folder.url.appendingPathComponent("bad.civic"))
+        let server = try TestStore(.postgres)
+        let connection = try #require(try server.open() as? PostgresStore)
+        let community = "civic_test_never_\(ProcessInfo.processInfo.processIdentifier)_\(UUID().uuidString.prefix(8).lowercased())"
+        defer { try? connection.client.execute("DROP SCHEMA IF EXISTS \(PostgresName.quote(community)) CASCADE") }
+        let url = try #require(server.db.components(separatedBy: "community=").first) + "community=" + community
+        for format in ["text", "json"] {
+            let ran = try civic(["run", "bad.civic", "--db", url, "--format", format], in: folder)
+            #expect(ran.status == 1)
+            #expect((ran.stderr + ran.stdout).contains("'}' expected to close the '{' opened at line 2"))
+            let made = try connection.client.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", [.text(community)])
+            #expect(made.rows.isEmpty, "the run made the community \(community)")
+        }
+    }
+
     /// A field of 10 MB is kept whole (section 18.5 of docs/reference.md).
-    @Test func aTenMegabyteFieldIsStoredWhole() throws {
-        let folder = try seededFolder()
+    @Test(arguments: TestStores.kinds)
+    func aTenMegabyteFieldIsStoredWhole(_ kind: StoreKind) throws {
+        let (folder, db) = try seededFolder(kind)
         let big = String(repeating: "长", count: 10_000_000 / 3) + "x"   // 10,000,000 bytes of UTF-8
         try folder.write("big.csv", "id,name,age\nR10,\"\(big)\",40\nR11,乙,41\n")
         try folder.write("big.civic", """
@@ -166,33 +205,52 @@ private func sqlite3(_ file: String, _ sql: String) throws {
             print len(r.name), count Resident
 
             """)
-        let ran = try civic(["run", "big.civic", "--db", "store.sqlite"], in: folder)
+        let ran = try civic(["run", "big.civic", "--db", db.db], in: folder)
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout == "\(10_000_000 / 3 + 1) 4\n")
     }
 
-    @Test func aStoreOfANewerFormatIsRefusedAndLeftUntouched() throws {
-        let folder = try seededFolder()
-        try sqlite3(folder.path("store.sqlite"), "UPDATE civic_meta SET value = '99' WHERE name = 'format'")
-        let before = try #require(bytes(folder, "store.sqlite"))
+    @Test(arguments: TestStores.kinds)
+    func aStoreOfANewerFormatIsRefusedAndLeftUntouched(_ kind: StoreKind) throws {
+        let (folder, db) = try seededFolder(kind)
+        let newer = "UPDATE civic_meta SET value = '99' WHERE name = 'format'"
+        let before: Data?
+        // A connection opened before the format changes (none opens after).
+        let connection = kind == .postgres ? try db.place.open() as? PostgresStore : nil
+        if let connection {
+            before = Data(try db.dump().utf8)
+            try connection.client.execute(newer.replacingOccurrences(of: "civic_meta", with: connection.namespace + ".civic_meta"))
+        } else {
+            try sqlite3(folder.path("store.sqlite"), newer)
+            before = bytes(folder, "store.sqlite")
+        }
+        // How civic names the store: the file as given, or the community's URL.
+        let name = kind == .sqlite ? db.db : try PostgresLocation(url: db.db).description
         let commands = [
-            ["run", "seed.civic", "--db", "store.sqlite"],
-            ["verify", "--db", "store.sqlite"],
-            ["import", "Resident", "rows.csv", "--schema", "schema.civic", "--db", "store.sqlite"],
+            ["run", "seed.civic", "--db", db.db],
+            ["verify", "--db", db.db],
+            ["import", "Resident", "rows.csv", "--schema", "schema.civic", "--db", db.db],
         ]
         try folder.write("rows.csv", "id,name,age\nR10,甲,40\n")
         for command in commands {
             let ran = try civic(command, in: folder)
             #expect(ran.status == 2, "\(command)")
-            #expect(ran.stderr.contains("store.sqlite: this store was written by a newer Civic (format 99); this Civic reads up to format 1"),
+            #expect(ran.stderr.contains("\(name): this store was written by a newer Civic (format 99); this Civic reads up to format 1"),
                     "\(command): \(ran.stderr)")
-            #expect(bytes(folder, "store.sqlite") == before, "\(command) changed the store")
+            if kind == .sqlite {
+                #expect(bytes(folder, "store.sqlite") == before, "\(command) changed the store")
+            }
+        }
+        if let connection {
+            // Put the format back, and read the rows: none changed.
+            try connection.client.execute("UPDATE \(connection.namespace).civic_meta SET value = '1' WHERE name = 'format'")
+            #expect(Data(try db.dump().utf8) == before)
         }
     }
 
     /// A store file its user may not write: runs that only read work, a run that writes fails and changes nothing.
     @Test func aReadOnlyStoreCanBeReadButNotWritten() throws {
-        let folder = try seededFolder()
+        let (folder, _) = try seededFolder()
         try folder.write("read.civic", "use \"schema.civic\"\nfor r in Resident order by id { print \"{r.id} {r.points}\" }\n")
         try folder.write("more.csv", "id,reporter,severity\nE7,R2,3\n")
         // As root, permissions do not stop writes: run civic as the user nobody.

@@ -25,8 +25,9 @@ import Darwin
 // kill after it, the uninterrupted run and the run again): about a minute
 // and a half on two free cores.
 
-/// The rules: two awards with a monthly cap, a weekly cap and a budget.
-private let rulesScript = """
+/// The rules: two awards with a monthly cap, a weekly cap and a budget
+/// (PostgresCrashSafetyTests runs them too).
+let crashRulesScript = """
     entity Resident { key id: Text, name: Text, building: Text }
     event HazardReport { reporter: Resident, kind: Text, severity: Number, verified: Bool }
     account points of Resident
@@ -71,13 +72,13 @@ struct SeededNumbers {
 
 /// The residents, and `count` hazard reports from `first` on, in time order
 /// over 2026-01-01 .. 2026-04-30; a busy few report a fifth of them.
-private func residentsCSV() -> String {
+func crashResidentsCSV() -> String {
     var text = "id,name,building\n"
     for i in 1...residentCount { text += "R\(i),居民\(i),B\(i % 40 + 1)\n" }
     return text
 }
 
-private func eventsCSV(first: Int, count: Int, seed: UInt64) -> String {
+func crashEventsCSV(first: Int, count: Int, seed: UInt64) -> String {
     let kinds = ["fire", "water", "electric", "gas", "blocked exit", "structural"]
     var numbers = SeededNumbers(seed: seed)
     var text = "id,reporter,kind,severity,verified,at\n"
@@ -150,10 +151,10 @@ private func copyStore(_ folder: TempFolder, from source: String, to target: Str
         print("CrashSafetyTests: seed \(seed) (run again with CIVIC_CRASH_SEED=\(seed))")
         let testStart = Date()
         let folder = try TempFolder()
-        try folder.write("rules.civic", rulesScript)
-        try folder.write("residents.csv", residentsCSV())
-        try folder.write("before.csv", eventsCSV(first: 1, count: 300, seed: 1))
-        try folder.write("events.csv", eventsCSV(first: 1_000, count: eventCount, seed: 2))
+        try folder.write("rules.civic", crashRulesScript)
+        try folder.write("residents.csv", crashResidentsCSV())
+        try folder.write("before.csv", crashEventsCSV(first: 1, count: 300, seed: 1))
+        try folder.write("events.csv", crashEventsCSV(first: 1_000, count: eventCount, seed: 2))
         let common = ["--now", "2026-05-01T09:00", "--operator", "crash-test"]
         let runArguments = ["run", "rules.civic", "--db", "STORE", "--events", "HazardReport=events.csv"] + common
         @Sendable func arguments(_ store: String) -> [String] { runArguments.map { $0 == "STORE" ? store : $0 } }

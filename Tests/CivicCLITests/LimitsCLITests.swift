@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CivicPostgresTesting
 
 /// The limits of `civic run`, `civic test` and `civic repl`: each stops the
 /// run with its error, names the option that raises it, points at the
@@ -29,34 +30,45 @@ import Testing
         return said
     }
 
-    /// A store with one resident who has 10 points; gives its dump.
-    func store(in folder: TempFolder) throws -> String {
-        try folder.write("setup.civic", LimitsCLITests.schema + "let zhang = add Resident { id: \"R1\", name: \"张三\" }\naward 10 points to zhang\n")
-        let ran = try civic(["run", "setup.civic", "--db", "s.sqlite"], in: folder)
-        #expect(ran.status == 0, "\(ran.stderr)")
-        return try LimitsCLITests.dump(folder.path("s.sqlite"))
+    /// Everything a store holds: for a SQLite file, as `sqlite3 .dump`
+    /// and a new connection read it; for a PostgreSQL community, as a new
+    /// connection reads it.
+    static func snapshot(_ db: CLIStore, in folder: TempFolder) throws -> String {
+        (db.kind == .sqlite ? try dump(folder.path(db.db)) : "") + (try db.dump())
     }
 
-    /// Runs a script that awards 5 points and adds a resident, then `body`;
-    /// expects `error` on standard error, and the store file as it was.
-    func expectStopped(_ body: String, _ options: [String], _ error: String, startOnly: Bool = false,
+    /// A store with one resident who has 10 points.
+    func store(_ kind: StoreKind, in folder: TempFolder) throws -> CLIStore {
+        let db = try CLIStore(kind, in: folder, file: "s.sqlite")
+        try folder.write("setup.civic", LimitsCLITests.schema + "let zhang = add Resident { id: \"R1\", name: \"张三\" }\naward 10 points to zhang\n")
+        let ran = try civic(["run", "setup.civic", "--db", db.db], in: folder)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        return db
+    }
+
+    /// Runs a script that awards 5 points and adds a resident, then `body`,
+    /// on a store of `kind`; expects `error` on standard error, and the store
+    /// as it was.
+    func expectStopped(_ kind: StoreKind, _ body: String, _ options: [String], _ error: String, startOnly: Bool = false,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let folder = try TempFolder()
-        let before = try store(in: folder)
+        let db = try store(kind, in: folder)
+        let before = try LimitsCLITests.snapshot(db, in: folder)
         let script = LimitsCLITests.schema + "award 5 points to first Resident\nadd Resident { id: \"R2\", name: \"李四\" }\n" + body
         try folder.write("runaway.civic", script)
         let started = Date()
-        let ran = try civic(["run", "runaway.civic", "--db", "s.sqlite"] + options, in: folder)
+        let ran = try civic(["run", "runaway.civic", "--db", db.db] + options, in: folder)
         #expect(Date().timeIntervalSince(started) < 60, sourceLocation: sourceLocation)
         #expect(ran.status == 1, sourceLocation: sourceLocation)
         #expect(startOnly ? ran.stderr.hasPrefix(error) : ran.stderr == error, "\(ran.stderr)", sourceLocation: sourceLocation)
-        #expect(try LimitsCLITests.dump(folder.path("s.sqlite")) == before, "the store changed", sourceLocation: sourceLocation)
+        #expect(try LimitsCLITests.snapshot(db, in: folder) == before, "the store changed", sourceLocation: sourceLocation)
         try folder.write("check.civic", LimitsCLITests.schema + "print count Resident, (first Resident).points\n")
-        #expect(try civic(["run", "check.civic", "--db", "s.sqlite"], in: folder).stdout == "1 10\n", sourceLocation: sourceLocation)
+        #expect(try civic(["run", "check.civic", "--db", db.db], in: folder).stdout == "1 10\n", sourceLocation: sourceLocation)
     }
 
-    @Test func stepsStopTheRunAndTheStoreKeepsNothing() throws {
-        try expectStopped("var n = 0\nwhile n >= 0 {\n  n = n + 1\n}\n", ["--max-steps", "5000"], """
+    @Test(arguments: TestStores.kinds)
+    func stepsStopTheRunAndTheStoreKeepsNothing(_ kind: StoreKind) throws {
+        try expectStopped(kind, "var n = 0\nwhile n >= 0 {\n  n = n + 1\n}\n", ["--max-steps", "5000"], """
             runaway.civic:6:7: error: the script ran more than 5000 steps and was stopped
                 6 | while n >= 0 {
                   |       ^^^^^^
@@ -65,8 +77,9 @@ import Testing
             """)
     }
 
-    @Test func depthStopsTheRunAndTheStoreKeepsNothing() throws {
-        try expectStopped("fn down(n) = down(n + 1)\nprint down(0)\n", ["--max-depth", "40"], """
+    @Test(arguments: TestStores.kinds)
+    func depthStopsTheRunAndTheStoreKeepsNothing(_ kind: StoreKind) throws {
+        try expectStopped(kind, "fn down(n) = down(n + 1)\nprint down(0)\n", ["--max-depth", "40"], """
             runaway.civic:5:14: error: functions called each other more than 40 deep
                 5 | fn down(n) = down(n + 1)
                   |              ^^^^^^^^^^^
@@ -75,8 +88,9 @@ import Testing
             """, startOnly: true)
     }
 
-    @Test func aDoublingListIsStoppedQuickly() throws {
-        try expectStopped("var xs = [1, 2, 3]\nwhile true {\n  xs = xs + xs\n}\n", ["--max-memory", "64MB"], """
+    @Test(arguments: TestStores.kinds)
+    func aDoublingListIsStoppedQuickly(_ kind: StoreKind) throws {
+        try expectStopped(kind, "var xs = [1, 2, 3]\nwhile true {\n  xs = xs + xs\n}\n", ["--max-memory", "64MB"], """
             runaway.civic:7:8: error: the script needed more than 64 MB of memory and was stopped
                 7 |   xs = xs + xs
                   |        ^^^^^^^
@@ -103,8 +117,9 @@ import Testing
         #expect(few.status == 0 && few.stdout.contains("3"), "\(few.stderr)")
     }
 
-    @Test func aDoublingTextIsStoppedQuickly() throws {
-        try expectStopped("var s = \"张三\"\nwhile true {\n  s = s + s\n}\n", ["--max-memory", "50MiB"], """
+    @Test(arguments: TestStores.kinds)
+    func aDoublingTextIsStoppedQuickly(_ kind: StoreKind) throws {
+        try expectStopped(kind, "var s = \"张三\"\nwhile true {\n  s = s + s\n}\n", ["--max-memory", "50MiB"], """
             runaway.civic:7:7: error: the script needed more than 50 MiB of memory and was stopped
                 7 |   s = s + s
                   |       ^^^^^
@@ -121,8 +136,9 @@ import Testing
         #expect(ran.stderr.contains("error: the script needed more than 64 MB of memory and was stopped"), "\(ran.stderr)")
     }
 
-    @Test func timeoutStopsTheRunAndTheStoreKeepsNothing() throws {
-        try expectStopped("var n = 0\nwhile n >= 0 {\n  n = n + 1\n}\n", ["--timeout", "500ms"], """
+    @Test(arguments: TestStores.kinds)
+    func timeoutStopsTheRunAndTheStoreKeepsNothing(_ kind: StoreKind) throws {
+        try expectStopped(kind, "var n = 0\nwhile n >= 0 {\n  n = n + 1\n}\n", ["--timeout", "500ms"], """
             runaway.civic:6:7: error: the script ran for more than 500 ms and was stopped
                 6 | while n >= 0 {
                   |       ^^^^^^

@@ -1,8 +1,11 @@
 import Foundation
 import Testing
+import CivicPostgresTesting
 
 // Private data never leaves a run unmasked, by any way out, unless the run
-// has --reveal; and a script reads no file but those beside it.
+// has --reveal, whichever store the run is on (memory, SQLite, PostgreSQL:
+// errors made by the store are masked too); and a script reads no file but
+// those beside it.
 
 /// The private values the scripts below hold; none may appear without --reveal.
 private let secrets = ["13800000000", "110101199003070011", "张三丰先生", "98765.43", "13700000000", "1370000abcd"]
@@ -55,57 +58,67 @@ private let errorsOut: [(name: String, script: String, masked: String)] = [
 
     func leaked(_ text: String) -> [String] { secrets.filter { text.contains($0) } }
 
+    /// The stores the runs are on: memory (no --db), and each engine's.
+    static let kinds: [StoreKind] = [.memory] + TestStores.kinds
+
+    /// `civic run p.civic ARGUMENTS` on a new, empty store of `kind`.
+    func run(_ kind: StoreKind, _ arguments: [String], in f: TempFolder) throws -> Ran {
+        let db = try CLIStore(kind, in: f, file: "store-\(UUID().uuidString).sqlite")
+        return try civic(["run", "p.civic"] + db.options + arguments, in: f)
+    }
+
     /// The lines of diagnostics that say what is wrong (not the script's own
     /// line under them, which shows the script as its author wrote it).
     func messages(_ stderr: String) -> String {
         stderr.split(separator: "\n").filter { $0.contains("error:") }.joined(separator: "\n")
     }
 
-    @Test(arguments: waysOut.indices)
-    func outputIsMaskedUnlessRevealed(_ i: Int) throws {
+    @Test(arguments: kinds, waysOut.indices)
+    func outputIsMaskedUnlessRevealed(_ kind: StoreKind, _ i: Int) throws {
         let way = waysOut[i]
         let f = try folder(way.script)
-        let masked = try civic(["run", "p.civic"], in: f)
+        let masked = try run(kind, [], in: f)
         #expect(masked.status == 0, "\(way.name): \(masked.stderr)")
         #expect(leaked(masked.stdout + masked.stderr).isEmpty, "\(way.name) leaked: \(masked.stdout)")
         #expect(masked.stdout.contains(way.masked), "\(way.name): \(masked.stdout)")
 
-        let json = try civic(["run", "p.civic", "--format", "json"], in: f)
+        let json = try run(kind, ["--format", "json"], in: f)
         #expect(json.status == 0, "\(way.name): \(json.stdout)")
         #expect(leaked(json.stdout + json.stderr).isEmpty, "\(way.name) leaked in JSON: \(json.stdout)")
 
-        let revealed = try civic(["run", "p.civic", "--reveal"], in: f)
+        let revealed = try run(kind, ["--reveal"], in: f)
         #expect(revealed.status == 0, "\(way.name): \(revealed.stderr)")
         #expect(!revealed.stdout.contains("****"), "\(way.name) with --reveal: \(revealed.stdout)")
         #expect(!leaked(revealed.stdout).isEmpty, "\(way.name) with --reveal shows the real values: \(revealed.stdout)")
     }
 
-    @Test(arguments: errorsOut.indices)
-    func errorsAreMaskedUnlessRevealed(_ i: Int) throws {
+    @Test(arguments: kinds, errorsOut.indices)
+    func errorsAreMaskedUnlessRevealed(_ kind: StoreKind, _ i: Int) throws {
         let way = errorsOut[i]
         let f = try folder(way.script)
-        let masked = try civic(["run", "p.civic"], in: f)
+        let masked = try run(kind, [], in: f)
         #expect(masked.status == 1, "\(way.name) must fail")
         #expect(leaked(masked.stdout + messages(masked.stderr)).isEmpty, "\(way.name) leaked: \(masked.stderr)")
         #expect(masked.stderr.contains(way.masked), "\(way.name): \(masked.stderr)")
 
-        let json = try civic(["run", "p.civic", "--format", "json"], in: f)
+        let json = try run(kind, ["--format", "json"], in: f)
         #expect(leaked(json.stdout).isEmpty, "\(way.name) leaked in JSON: \(json.stdout)")
         #expect(!json.stdout.contains("\u{E000}"), "no mark is left in the message")
 
-        let revealed = try civic(["run", "p.civic", "--reveal"], in: f)
+        let revealed = try run(kind, ["--reveal"], in: f)
         #expect(revealed.status == 1)
         #expect(!revealed.stderr.contains("****"), "\(way.name) with --reveal: \(revealed.stderr)")
     }
 
-    @Test func eventsFromAFileNamingAnUnknownPrivateKey() throws {
+    @Test(arguments: kinds)
+    func eventsFromAFileNamingAnUnknownPrivateKey(_ kind: StoreKind) throws {
         let f = try folder("")
         try f.write("reports.csv", "id,reporter,note\nE1,110101199003070011,ok\nE2,110101199912310099,who\n")
-        let masked = try civic(["run", "p.civic", "--events", "Report=reports.csv"], in: f)
+        let masked = try run(kind, ["--events", "Report=reports.csv"], in: f)
         #expect(masked.status == 1)
         #expect(masked.stderr.contains("reports.csv:3: field 'reporter': there is no Citizen with key \"110****0099\""), "\(masked.stderr)")
         #expect(!masked.stderr.contains("110101199912310099"))
-        let revealed = try civic(["run", "p.civic", "--events", "Report=reports.csv", "--reveal"], in: f)
+        let revealed = try run(kind, ["--events", "Report=reports.csv", "--reveal"], in: f)
         #expect(revealed.stderr.contains("\"110101199912310099\""), "\(revealed.stderr)")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CivicPostgresTesting
 
 // `civic repl` with its input piped in, as a shell script uses it: no
 // prompts, no escape codes, each statement run as read, the exit status
@@ -51,9 +52,11 @@ import Testing
         #expect(ran.stderr.contains("'}' is still needed to close the '{' opened at line 1"))
     }
 
-    @Test func aStoreKeepsWhatWasCommittedOrLeftNormally() throws {
+    @Test(arguments: TestStores.kinds)
+    func aStoreKeepsWhatWasCommittedOrLeftNormally(_ kind: StoreKind) throws {
         let scratch = try ReplScratch()
-        let first = try civicPiped(["repl", "--db", "store.sqlite"], input: """
+        let db = try CLIStore(kind, folder: scratch.url)
+        let first = try civicPiped(["repl", "--db", db.db], input: """
             entity Resident { key id: Text, age: Number }
             add Resident { id: "R1", age: 70 }
             :commit
@@ -66,9 +69,9 @@ import Testing
         #expect(first.status == 1, "the second R3 fails")
         #expect(first.stderr.contains("Committed"))
         #expect(first.stderr.contains("Rolled back"))
-        #expect(first.stderr.contains("Kept the changes in SQLite file store.sqlite."))
+        #expect(first.stderr.contains("Kept the changes in \(try db.name)."), "\(first.stderr)")
         // The store knows Resident without the script that made it.
-        let second = try civicPiped(["repl", "--db", "store.sqlite"], input: "Resident order by id\n:commit\n:quit\n", in: scratch)
+        let second = try civicPiped(["repl", "--db", db.db], input: "Resident order by id\n:commit\n:quit\n", in: scratch)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("R1   70"))
         #expect(!second.stdout.contains("R2"))
@@ -76,12 +79,14 @@ import Testing
         #expect(second.stderr.contains("No changes since the last commit"))
     }
 
-    @Test func rollbackThenQuitKeepsNothing() throws {
+    @Test(arguments: TestStores.kinds)
+    func rollbackThenQuitKeepsNothing(_ kind: StoreKind) throws {
         let scratch = try ReplScratch()
-        _ = try civicPiped(["repl", "--db", "store.sqlite"], input: "entity Resident { key id: Text }\n", in: scratch)
-        let ran = try civicPiped(["repl", "--db", "store.sqlite"], input: "add Resident { id: \"R1\" }\n:rollback\n", in: scratch)
+        let db = try CLIStore(kind, folder: scratch.url)
+        _ = try civicPiped(["repl", "--db", db.db], input: "entity Resident { key id: Text }\n", in: scratch)
+        let ran = try civicPiped(["repl", "--db", db.db], input: "add Resident { id: \"R1\" }\n:rollback\n", in: scratch)
         #expect(ran.status == 0)
-        let after = try civicPiped(["repl", "--db", "store.sqlite"], input: "count Resident\n", in: scratch)
+        let after = try civicPiped(["repl", "--db", db.db], input: "count Resident\n", in: scratch)
         #expect(after.stdout == "0\n")
     }
 
@@ -104,10 +109,12 @@ import Testing
         #expect(ran.stderr.contains(":explain zhang.points"))
     }
 
-    @Test func resetAndTimeWhenPiped() throws {
+    @Test(arguments: TestStores.kinds)
+    func resetAndTimeWhenPiped(_ kind: StoreKind) throws {
         let scratch = try ReplScratch()
+        let db = try CLIStore(kind, folder: scratch.url)
         try scratch.write("schema.civic", "entity Resident { key id: Text }\nlet loaded = true\n")
-        let ran = try civicPiped(["repl", "--db", "store.sqlite", "schema.civic"], input: """
+        let ran = try civicPiped(["repl", "--db", db.db, "schema.civic"], input: """
             let x = 1
             add Resident { id: "R1" }
             :reset

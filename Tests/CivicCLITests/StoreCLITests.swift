@@ -1,4 +1,5 @@
 import Civic
+import CivicPostgresTesting
 import Foundation
 import Testing
 
@@ -10,7 +11,8 @@ import Darwin
 
 // Tests of `civic` with a data store, run as a real process: `civic import`,
 // `civic run --db`, `--format json`, schema migrations between runs, and two
-// runs at once on one SQLite file. The binary is found as in CLITests.swift:
+// runs at once on one store — each on a SQLite file and on a PostgreSQL
+// community (CLIStore.swift). The binary is found as in CLITests.swift:
 // the environment variable CIVIC_BINARY, or `.build/debug/civic`.
 
 // MARK: - Helpers (the binary and `Ran` are in CLIHarness.swift)
@@ -81,11 +83,6 @@ private func storeCivic(_ arguments: [String], in folder: TempFolder, sourceLoca
     return try Started(arguments, in: folder, tag: "run").finish()
 }
 
-/// The whole store in a SQLite file, read by a new connection.
-private func dump(_ folder: TempFolder, _ db: String = "store.sqlite") throws -> String {
-    try SQLiteStore(path: folder.path(db)).dump()
-}
-
 private let schemaText = """
     entity Worker { key id: Text, name: Text, role: Text }
     entity Resident {
@@ -142,66 +139,78 @@ private func communityFolder() throws -> TempFolder {
 
 extension StoreCLITests {
     @Suite struct Import {
-        @Test func importOfAGoodCSVStoresEveryRow() throws {
+        @Test(arguments: TestStores.kinds)
+        func importOfAGoodCSVStoresEveryRow(_ kind: StoreKind) throws {
             let f = try communityFolder()
-            let ran = try storeCivic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let db = try CLIStore(kind, in: f)
+            let ran = try storeCivic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", db.db], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
-            #expect(ran.stdout == "imported 5 Resident rows into SQLite file store.sqlite\n")
+            #expect(ran.stdout == "imported 5 Resident rows into \(try db.name)\n")
             #expect(ran.stderr == "")
             try f.write("count.civic", """
                 use "schema.civic"
                 print count Resident, sum age of Resident, count Resident where phone == none
                 print (first Resident where id == "R04").age
                 """)
-            let counted = try storeCivic(["run", "count.civic", "--db", "store.sqlite"], in: f)
+            let counted = try storeCivic(["run", "count.civic", "--db", db.db], in: f)
             #expect(counted.status == 0, "\(counted.stderr)")
             #expect(counted.stdout == "5 203 1\nnone\n")
         }
 
-        @Test func importOfAGoodJSONStoresEveryRow() throws {
+        @Test(arguments: TestStores.kinds)
+        func importOfAGoodJSONStoresEveryRow(_ kind: StoreKind) throws {
             let f = try communityFolder()
-            let ran = try storeCivic(["import", "Resident", "data/residents.json", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let db = try CLIStore(kind, in: f)
+            let ran = try storeCivic(["import", "Resident", "data/residents.json", "--schema", "schema.civic", "--db", db.db], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
-            #expect(ran.stdout == "imported 2 Resident rows into SQLite file store.sqlite\n")
-            #expect(try dump(f).contains("  \"J2\" | \"陈二\" | 42.5 | \"B2\" | true | none\n"))
+            #expect(ran.stdout == "imported 2 Resident rows into \(try db.name)\n")
+            #expect(try db.dump().contains("  \"J2\" | \"陈二\" | 42.5 | \"B2\" | true | none\n"))
         }
 
-        @Test func importOfABadCSVNamesFileLineAndFieldAndImportsNothing() throws {
+        @Test(arguments: TestStores.kinds)
+        func importOfABadCSVNamesFileLineAndFieldAndImportsNothing(_ kind: StoreKind) throws {
             let f = try communityFolder()
-            let first = try storeCivic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let db = try CLIStore(kind, in: f)
+            let first = try storeCivic(["import", "Resident", "data/residents.csv", "--schema", "schema.civic", "--db", db.db], in: f)
             try #require(first.status == 0, "\(first.stderr)")
-            let before = try dump(f)
+            let before = try db.dump()
             #expect(before.contains("\"R05\""))
-            let ran = try storeCivic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stdout == "")
             #expect(ran.stderr.contains("data/bad.csv:4: field 'age': expected a Number, found \"七十\""), "\(ran.stderr)")
-            let after = try dump(f)
+            let after = try db.dump()
             #expect(after == before)
             #expect(!after.contains("\"R11\""))
         }
 
-        @Test func aFailedImportIntoANewStoreLeavesItEmpty() throws {
+        @Test(arguments: TestStores.kinds)
+        func aFailedImportIntoANewStoreLeavesItEmpty(_ kind: StoreKind) throws {
             let f = try communityFolder()
-            let ran = try storeCivic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", "new.sqlite"], in: f)
+            let db = try CLIStore(kind, in: f, file: "new.sqlite")
+            let ran = try storeCivic(["import", "Resident", "data/bad.csv", "--schema", "schema.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("data/bad.csv:4: field 'age'"), "\(ran.stderr)")
-            let store = try SQLiteStore(path: f.path("new.sqlite"))
+            let store = try db.place.open()
             #expect(try store.storedSchema().entities.isEmpty)
             #expect(try store.dump() == "")
         }
 
-        @Test func importOfAnUnknownColumnSuggestsTheField() throws {
+        @Test(arguments: TestStores.kinds)
+        func importOfAnUnknownColumnSuggestsTheField(_ kind: StoreKind) throws {
             let f = try communityFolder()
-            let ran = try storeCivic(["import", "Resident", "data/unknown_column.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let db = try CLIStore(kind, in: f)
+            let ran = try storeCivic(["import", "Resident", "data/unknown_column.csv", "--schema", "schema.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("data/unknown_column.csv:1: unknown column 'nmae': Resident has no such field (did you mean 'name'?)"),
                     "\(ran.stderr)")
         }
 
-        @Test func importIntoAnUndeclaredEntityIsRefused() throws {
+        @Test(arguments: TestStores.kinds)
+        func importIntoAnUndeclaredEntityIsRefused(_ kind: StoreKind) throws {
             let f = try communityFolder()
-            let ran = try storeCivic(["import", "Residnt", "data/residents.csv", "--schema", "schema.civic", "--db", "store.sqlite"], in: f)
+            let db = try CLIStore(kind, in: f)
+            let ran = try storeCivic(["import", "Residnt", "data/residents.csv", "--schema", "schema.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("declares no entity 'Residnt'"), "\(ran.stderr)")
             #expect(ran.stderr.contains("did you mean 'Resident'?"), "\(ran.stderr)")
@@ -213,16 +222,18 @@ extension StoreCLITests {
 
 extension StoreCLITests {
     @Suite struct Run {
-        @Test func aFailingRunLeavesTheFileAsItWas() throws {
+        @Test(arguments: TestStores.kinds)
+        func aFailingRunLeavesTheStoreAsItWas(_ kind: StoreKind) throws {
             let f = try communityFolder()
+            let db = try CLIStore(kind, in: f)
             try f.write("seed.civic", """
                 use "schema.civic"
                 load Worker from "data/workers.csv"
                 load Resident from "data/residents.csv"
                 """)
-            let seeded = try storeCivic(["run", "seed.civic", "--db", "store.sqlite"], in: f)
+            let seeded = try storeCivic(["run", "seed.civic", "--db", db.db], in: f)
             try #require(seeded.status == 0, "\(seeded.stderr)")
-            let before = try dump(f)
+            let before = try db.dump()
             try f.write("fail.civic", """
                 use "schema.civic"
                 add Worker { id: "W3", name: "赵敏", role: "grid" }
@@ -232,36 +243,38 @@ extension StoreCLITests {
                 let zero = count Worker where role == "nobody"
                 print 1 / zero
                 """)
-            let ran = try storeCivic(["run", "fail.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "fail.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stdout == "workers: 3\n")
             #expect(ran.stderr.contains("fail.civic:7:7: error: division by zero"), "\(ran.stderr)")
-            #expect(try dump(f) == before)
+            #expect(try db.dump() == before)
             // A load that fails keeps nothing either, not even the rows before the bad line.
             try f.write("badload.civic", """
                 use "schema.civic"
                 add Worker { id: "W4", name: "陈静", role: "grid" }
                 load Resident from "data/bad.csv"
                 """)
-            let badLoad = try storeCivic(["run", "badload.civic", "--db", "store.sqlite"], in: f)
+            let badLoad = try storeCivic(["run", "badload.civic", "--db", db.db], in: f)
             #expect(badLoad.status == 1)
             #expect(badLoad.stderr.contains("badload.civic:3:20: error: data/bad.csv:4: field 'age': expected a Number, found \"七十\""),
                     "\(badLoad.stderr)")
-            #expect(try dump(f) == before)
+            #expect(try db.dump() == before)
             // The same changes without the error are kept.
             try f.write("ok.civic", """
                 use "schema.civic"
                 add Worker { id: "W3", name: "赵敏", role: "grid" }
                 print count Worker
                 """)
-            let ok = try storeCivic(["run", "ok.civic", "--db", "store.sqlite"], in: f)
+            let ok = try storeCivic(["run", "ok.civic", "--db", db.db], in: f)
             #expect(ok.status == 0, "\(ok.stderr)")
             #expect(ok.stdout == "3\n")
-            #expect(try dump(f) != before)
+            #expect(try db.dump() != before)
         }
 
-        @Test func privateFieldsAreMaskedUnlessRevealed() throws {
+        @Test(arguments: TestStores.kinds)
+        func privateFieldsAreMaskedUnlessRevealed(_ kind: StoreKind) throws {
             let f = try communityFolder()
+            let db = try CLIStore(kind, in: f)
             try f.write("show.civic", """
                 use "schema.civic"
                 if count Resident == 0 { load Resident from "data/residents.csv" }
@@ -269,12 +282,12 @@ extension StoreCLITests {
                 print r.phone
                 show Resident where id == "R02"
                 """)
-            let masked = try storeCivic(["run", "show.civic", "--db", "store.sqlite"], in: f)
+            let masked = try storeCivic(["run", "show.civic", "--db", db.db], in: f)
             #expect(masked.status == 0, "\(masked.stderr)")
             #expect(masked.stdout.hasPrefix("138****0000\n"))
             #expect(masked.stdout.contains("139****2222"))
             #expect(!masked.stdout.contains("13800000000") && !masked.stdout.contains("13911112222"))
-            let revealed = try storeCivic(["run", "show.civic", "--db", "store.sqlite", "--reveal"], in: f)
+            let revealed = try storeCivic(["run", "show.civic", "--db", db.db, "--reveal"], in: f)
             #expect(revealed.status == 0, "\(revealed.stderr)")
             #expect(revealed.stdout.hasPrefix("13800000000\n"))
             #expect(revealed.stdout.contains("13911112222"))
@@ -305,10 +318,12 @@ extension StoreCLITests {
             return try #require(object as? [String: Any], sourceLocation: sourceLocation)
         }
 
-        @Test func outputAndErrorsAreOneJSONDocument() throws {
+        @Test(arguments: TestStores.kinds)
+        func outputAndErrorsAreOneJSONDocument(_ kind: StoreKind) throws {
             let f = try newFolder()
+            let db = try CLIStore(kind, in: f)
             try f.write("t.civic", Self.script)
-            let ran = try storeCivic(["run", "t.civic", "--format", "json", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "t.civic", "--format", "json", "--db", db.db], in: f)
             #expect(ran.status == 1)
             let doc = try parse(ran.stdout)
             #expect(doc["ok"] as? Bool == false)
@@ -334,7 +349,7 @@ extension StoreCLITests {
             #expect(errors.first?["column"] as? Int == 7)
             #expect(errors.first?["hint"] as? String == "check that the divisor is not 0 before dividing")
             // The failed run kept nothing.
-            #expect(!(try dump(f)).contains("\"R1\""))
+            #expect(!(try db.dump()).contains("\"R1\""))
         }
 
         @Test func revealShowsPrivateFields() throws {
@@ -389,78 +404,84 @@ extension StoreCLITests {
 
 extension StoreCLITests {
     @Suite struct Migration {
-        fileprivate func seeded() throws -> TempFolder {
+        /// A folder and a store of `kind` holding three residents.
+        fileprivate func seeded(_ kind: StoreKind) throws -> (TempFolder, CLIStore) {
             let f = try newFolder()
+            let db = try CLIStore(kind, in: f)
             try f.write("v1.civic", """
                 entity Resident { key id: Text, name: Text, age: Number }
                 add Resident { id: "R1", name: "张三", age: 72 }
                 add Resident { id: "R2", name: "李四", age: 35 }
                 add Resident { id: "R3", name: "王五", age: none }
                 """)
-            let ran = try storeCivic(["run", "v1.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v1.civic", "--db", db.db], in: f)
             try #require(ran.status == 0, "\(ran.stderr)")
-            return f
+            return (f, db)
         }
 
-        @Test func aNewFieldWithADefaultFillsTheStoredRows() throws {
-            let f = try seeded()
+        @Test(arguments: TestStores.kinds)
+        func aNewFieldWithADefaultFillsTheStoredRows(_ kind: StoreKind) throws {
+            let (f, db) = try seeded(kind)
             try f.write("v2.civic", """
                 entity Resident { key id: Text, name: Text, age: Number, living_alone: Bool = false, note: Text = "无" }
                 for r in Resident order by id { print r.id, r.age, r.living_alone, r.note }
                 add Resident { id: "R4", name: "赵六", age: 50, living_alone: true }
                 """)
-            let ran = try storeCivic(["run", "v2.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v2.civic", "--db", db.db], in: f)
             #expect(ran.status == 0, "\(ran.stderr)")
             #expect(ran.stdout == "R1 72 false 无\nR2 35 false 无\nR3 none false 无\n")
-            let schema = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
+            let schema = try db.storedSchema()
             #expect(schema.entity("Resident")?.fields.map(\.name) == ["id", "name", "age", "living_alone", "note"])
-            #expect(try dump(f).contains("  \"R4\" | \"赵六\" | 50 | true | \"无\"\n"))
+            #expect(try db.dump().contains("  \"R4\" | \"赵六\" | 50 | true | \"无\"\n"))
         }
 
-        @Test func changingAFieldsTypeIsRefusedAndChangesNothing() throws {
-            let f = try seeded()
-            let before = try dump(f)
-            let schemaBefore = try SQLiteStore(path: f.path("store.sqlite")).storedSchema()
+        @Test(arguments: TestStores.kinds)
+        func changingAFieldsTypeIsRefusedAndChangesNothing(_ kind: StoreKind) throws {
+            let (f, db) = try seeded(kind)
+            let before = try db.dump()
+            let schemaBefore = try db.storedSchema()
             try f.write("v3.civic", """
                 entity Resident { key id: Text, name: Text, age: Text }
                 print "never"
                 """)
-            let ran = try storeCivic(["run", "v3.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v3.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stdout == "")
             #expect(ran.stderr.contains("Resident.age is stored as Number, and the script declares it Text: changing its type would lose 2 stored values"),
                     "\(ran.stderr)")
             #expect(ran.stderr.contains("declare 'age: Number' as the store has it"), "\(ran.stderr)")
-            #expect(try dump(f) == before)
-            #expect(try SQLiteStore(path: f.path("store.sqlite")).storedSchema() == schemaBefore)
+            #expect(try db.dump() == before)
+            #expect(try db.storedSchema() == schemaBefore)
         }
 
-        @Test func aNewFieldWithoutADefaultIsRefusedWhenRowsAreStored() throws {
-            let f = try seeded()
-            let before = try dump(f)
+        @Test(arguments: TestStores.kinds)
+        func aNewFieldWithoutADefaultIsRefusedWhenRowsAreStored(_ kind: StoreKind) throws {
+            let (f, db) = try seeded(kind)
+            let before = try db.dump()
             try f.write("v4.civic", """
                 entity Resident { key id: Text, name: Text, age: Number, phone: Text }
                 print count Resident
                 """)
-            let ran = try storeCivic(["run", "v4.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v4.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("Resident has 3 stored rows, and the new field 'phone' has no value for them"), "\(ran.stderr)")
             #expect(ran.stderr.contains("give it a default"), "\(ran.stderr)")
-            #expect(try dump(f) == before)
+            #expect(try db.dump() == before)
         }
 
-        @Test func droppingAFieldThatHoldsValuesIsRefused() throws {
-            let f = try seeded()
-            let before = try dump(f)
+        @Test(arguments: TestStores.kinds)
+        func droppingAFieldThatHoldsValuesIsRefused(_ kind: StoreKind) throws {
+            let (f, db) = try seeded(kind)
+            let before = try db.dump()
             try f.write("v5.civic", """
                 entity Resident { key id: Text, name: Text }
                 print count Resident
                 """)
-            let ran = try storeCivic(["run", "v5.civic", "--db", "store.sqlite"], in: f)
+            let ran = try storeCivic(["run", "v5.civic", "--db", db.db], in: f)
             #expect(ran.status == 1)
             #expect(ran.stderr.contains("the script's Resident has no field 'age', but 2 stored rows have a value for it: dropping it would lose them"),
                     "\(ran.stderr)")
-            #expect(try dump(f) == before)
+            #expect(try db.dump() == before)
         }
     }
 }
@@ -471,12 +492,16 @@ extension StoreCLITests {
     @Suite struct Concurrency {
         static let busy = "is busy: another run is using it"
 
-        @Test func twoRunsOnOneFileBothFinishOrOneIsToldTheStoreIsBusy() throws {
+        /// On SQLite a run may be told the file is busy; on PostgreSQL the
+        /// second run waits for the community's lock, and both finish.
+        @Test(arguments: TestStores.kinds)
+        func twoRunsOnOneStoreBothFinishOrOneIsToldTheStoreIsBusy(_ kind: StoreKind) throws {
             try #require(FileManager.default.isExecutableFile(atPath: civicBinary.path), "no civic binary at \(civicBinary.path)")
             let f = try newFolder()
+            let db = try CLIStore(kind, in: f)
             let declaration = "entity Note { tag: Text, n: Number }\n"
             try f.write("setup.civic", declaration + "print count Note\n")
-            let setup = try storeCivic(["run", "setup.civic", "--db", "store.sqlite"], in: f)
+            let setup = try storeCivic(["run", "setup.civic", "--db", db.db], in: f)
             try #require(setup.status == 0, "\(setup.stderr)")
             let rows = 400
             for tag in ["A", "B"] {
@@ -486,8 +511,8 @@ extension StoreCLITests {
 
                     """)
             }
-            let a = try Started(["run", "A.civic", "--db", "store.sqlite"], in: f, tag: "A")
-            let b = try Started(["run", "B.civic", "--db", "store.sqlite"], in: f, tag: "B")
+            let a = try Started(["run", "A.civic", "--db", db.db], in: f, tag: "A")
+            let b = try Started(["run", "B.civic", "--db", db.db], in: f, tag: "B")
             let ranA = try a.finish()
             let ranB = try b.finish()
             var kept: [String: Int] = [:]
@@ -502,16 +527,16 @@ extension StoreCLITests {
                 }
             }
             #expect(ranA.status == 0 || ranB.status == 0, "at least one run finishes")
-            // The file is whole: a new connection reads every row, and the
+            if kind == .postgres { #expect(ranA.status == 0 && ranB.status == 0, "on PostgreSQL the second run waits") }
+            // The store is whole: a new connection reads every row, and the
             // counts are those of the runs that succeeded, with ids 1...N.
-            let store = try SQLiteStore(path: f.path("store.sqlite"))
-            let text = try store.dump()
+            let text = try db.dump()
             let notes = entityRows(of: "Note(id, tag, n)", in: text)
             try f.write("count.civic", declaration + """
                 print count Note where tag == "A", count Note where tag == "B", count Note, max id of Note, min id of Note
 
                 """)
-            let counted = try storeCivic(["run", "count.civic", "--db", "store.sqlite"], in: f)
+            let counted = try storeCivic(["run", "count.civic", "--db", db.db], in: f)
             #expect(counted.status == 0, "\(counted.stderr)")
             let total = (kept["A"] ?? -1) + (kept["B"] ?? -1)
             #expect(counted.stdout == "\(kept["A"] ?? -1) \(kept["B"] ?? -1) \(total) \(total) 1\n")
@@ -519,7 +544,7 @@ extension StoreCLITests {
             #expect(notes.filter { $0.contains("| \"A\" |") }.count == kept["A"])
             // Where the sqlite3 tool is installed, SQLite's own check of the file too.
             let sqlite3 = "/usr/bin/sqlite3"
-            if FileManager.default.isExecutableFile(atPath: sqlite3) {
+            if kind == .sqlite && FileManager.default.isExecutableFile(atPath: sqlite3) {
                 let check = Process()
                 let pipe = Pipe()
                 check.executableURL = URL(fileURLWithPath: sqlite3)
@@ -544,7 +569,7 @@ extension StoreCLITests {
                 """)
             let setup = try storeCivic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
             try #require(setup.status == 0, "\(setup.stderr)")
-            let before = try dump(f)
+            let before = try CLIStore(.sqlite, in: f).dump()
             // This process holds the write lock, as a long run would.
             let holder = try SQLiteStore(path: f.path("store.sqlite"))
             try holder.begin()
@@ -554,7 +579,7 @@ extension StoreCLITests {
             #expect(ran.status == 1)
             #expect(ran.stdout == "")
             #expect(ran.stderr.contains("the store store.sqlite \(Self.busy); try again when it has finished"), "\(ran.stderr)")
-            #expect(try dump(f) == before)
+            #expect(try CLIStore(.sqlite, in: f).dump() == before)
             // Once the other run has finished, the same run goes through.
             let again = try storeCivic(["run", "notes.civic", "--db", "store.sqlite"], in: f)
             #expect(again.status == 0, "\(again.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CivicPostgresTesting
 
 // `civic test`, run as a real process: finding scripts, reporting failures
 // with their lines and values, the summary line, `--filter`, exit statuses.
@@ -80,6 +81,23 @@ private func community() throws -> TempFolder {
         let sqlite = try civic(["test", "--sqlite"], in: folder, env: ["NO_COLOR": "1"])
         #expect(sqlite.status == 1)
         #expect(sqlite.stdout == memory.stdout)
+    }
+
+    /// `civic test --db postgres://...` runs each test on a fresh community
+    /// of that database, with the same report; so does `CIVIC_DB`.
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
+    func onPostgreSQLTheSame() throws {
+        let url = try #require(TestPostgres.url)
+        let folder = try community()
+        let memory = try civic(["test"], in: folder, env: ["NO_COLOR": "1"])
+        let postgres = try civic(["test", "--db", url], in: folder, env: ["NO_COLOR": "1"])
+        #expect(postgres.status == 1)
+        #expect(postgres.stdout == memory.stdout)
+        #expect(postgres.stderr == "")
+        let fromEnvironment = try civic(["test", "--verbose"], in: folder, env: ["NO_COLOR": "1", "CIVIC_DB": url])
+        #expect(fromEnvironment.status == 1)
+        #expect(fromEnvironment.stdout.contains("PASS rules_test.civic:3 reports are capped"), "\(fromEnvironment.stdout)")
+        #expect(fromEnvironment.stdout.hasSuffix("1 passed, 1 failed\n"), "\(fromEnvironment.stdout)")
     }
 
     @Test func foldersAreSearchedHiddenOnesSkipped() throws {

@@ -22,6 +22,8 @@ public enum TestStores {
     /// SQLite, and PostgreSQL when a server is available (when it is not,
     /// `TestPostgres` prints why, once, and `storeTestsRunOnPostgreSQL` in
     /// ConformanceTests is reported skipped with `TestPostgres.skipped`).
+    /// As a test's arguments it is read when a run's plan is made, never
+    /// when the tests are only listed.
     public static var kinds: [StoreKind] { TestPostgres.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
 
     /// Keeps `store` until the test process ends, and then removes it (a

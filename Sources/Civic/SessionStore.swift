@@ -128,4 +128,7 @@ final class SessionStore: Store {
         try base.aggregate(aggregate, query, parameters)
     }
     func dump() throws(StoreError) -> String { try base.dump() }
+    func nextKey(_ entity: String) throws(StoreError) -> Int { try base.nextKey(entity) }
+    func setNextKey(_ entity: String, to next: Int) throws(StoreError) { try base.setNextKey(entity, to: next) }
+    func removeEverything() throws(StoreError) { try base.removeEverything() }
 }

@@ -15,7 +15,8 @@ struct CivicCommand: ParsableCommand {
         Set NO_COLOR to turn colour off.
         """,
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, TestCommand.self, FmtCommand.self, ReplCommand.self, ImportCommand.self, VerifyCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, TestCommand.self, FmtCommand.self, ReplCommand.self, ImportCommand.self, VerifyCommand.self,
+                      CopyCommand.self, ExportCommand.self]
     )
 }
 

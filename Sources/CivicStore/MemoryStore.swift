@@ -305,6 +305,18 @@ public final class MemoryStore: Store {
         }
     }
 
+    public func nextKey(_ entity: String) throws(StoreError) -> Int { try table(entity).nextID }
+
+    public func setNextKey(_ entity: String, to next: Int) throws(StoreError) {
+        _ = try table(entity)
+        tables[entity]?.nextID = next
+    }
+
+    public func removeEverything() throws(StoreError) {
+        schema = StoreSchema(entities: [])
+        tables = [:]
+    }
+
     public func dump() throws(StoreError) -> String {
         var out = ""
         for name in tables.keys.sorted() {

@@ -74,6 +74,18 @@ public protocol Store: AnyObject {
     /// Every entity's rows, in key order, as text: for tests that compare a
     /// whole store before and after.
     func dump() throws(StoreError) -> String
+
+    /// The key the next row of `entity` gets when the store makes its key
+    /// (1 for an entity that has had no row yet): what `insert` would give.
+    func nextKey(_ entity: String) throws(StoreError) -> Int
+    /// Sets the key the next row of `entity` gets when the store makes it,
+    /// so that a store moved elsewhere numbers its next row as the original
+    /// would (`StoreCopy`). Inside the open transaction, as any write.
+    func setNextKey(_ entity: String, to next: Int) throws(StoreError)
+    /// Removes every entity, with its rows, indexes and key sequence,
+    /// leaving the store as a new one (`civic copy --replace`). Inside the
+    /// open transaction, so that a rollback brings everything back.
+    func removeEverything() throws(StoreError)
 }
 
 extension Store {

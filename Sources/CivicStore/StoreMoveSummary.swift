@@ -4,10 +4,13 @@
 public struct StoreMoveSummary: Sendable, Equatable {
     /// An entity and how many rows of it were moved.
     public struct Entity: Sendable, Equatable {
+        /// The entity's name (`$ledger` and the other books included).
         public var name: String
+        /// How many of its rows were moved.
         public var rows: Int
     }
 
+    /// Every entity moved, in the order its rows were written.
     public var entities: [Entity] = []
 
     public init() {}

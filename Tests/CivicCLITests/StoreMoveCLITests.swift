@@ -164,6 +164,9 @@ private func expectNothingPrivate(_ ran: Ran, sourceLocation: SourceLocation = #
         let again = try civic(["copy", "tb.sqlite", url], in: f)
         #expect(again.status == 1)
         #expect(again.stderr.contains("is not empty"), "\(again.stderr)")
+        let replaced = try civic(["copy", "tb.sqlite", url, "--replace"], in: f)
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try report(url, in: f) == report("tb.sqlite", in: f))
 
         let back = try civic(["copy", url, "back.sqlite"], in: f)
         #expect(back.status == 0, "\(back.stderr)")

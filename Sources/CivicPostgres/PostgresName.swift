@@ -1,18 +1,12 @@
+import CivicStore
+
 /// Names as PostgreSQL identifiers.
 enum PostgresName {
-    /// The column that keeps a table's rows in the order they were added.
-    static let rowColumn = "civic_row"
     /// The longest identifier PostgreSQL keeps (longer ones it cuts short).
     static let maxLength = 63
 
-    /// A name as an SQL identifier: in double quotes, a `"` doubled.
-    static func quote(_ name: String) -> String {
-        var out = "\""
-        for c in name.unicodeScalars {
-            if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
-        }
-        return out + "\""
-    }
+    /// A name as an SQL identifier (`SQLName.quote`).
+    static func quote(_ name: String) -> String { SQLName.quote(name) }
 
     /// A short, stable name made from `parts` (an index's name), under the length PostgreSQL keeps.
     static func hashed(_ prefix: String, _ parts: [String]) -> String {

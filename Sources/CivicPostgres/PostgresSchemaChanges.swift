@@ -56,7 +56,7 @@ extension PostgresStore {
             }
             for field in entity.fields {
                 try plain(field.name, "a field of \(entity.name)")
-                if field.name.lowercased() == PostgresName.rowColumn {
+                if field.name.lowercased() == SQLName.rowColumn {
                     throw StoreError("the field name '\(field.name)' of \(entity.name) is kept for the store's own use",
                                      hint: "rename the field")
                 }
@@ -69,12 +69,20 @@ extension PostgresStore {
         PostgresName.quote(PostgresName.hashed("civic_index_", [entity, field]))
     }
 
-    func createIndexSQL(_ t: PostgresTable, _ i: Int) -> String {
+    func createIndexSQL(_ t: SQLTable, _ i: Int) -> String {
         "CREATE INDEX IF NOT EXISTS \(indexName(t.entity.name, t.entity.fields[i].name)) ON \(t.table) (\(t.columns[i]))"
     }
 
-    func createTable(_ t: PostgresTable) throws(StoreError) {
-        try client.execute(t.createSQL)
+    /// `CREATE TABLE`: `civic_row` first, a column per field, the key unique.
+    func createTableSQL(_ t: SQLTable) -> String {
+        var parts = ["\(SQLName.quotedRowColumn) BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"]
+        for (i, column) in t.columns.enumerated() { parts.append("\(column) \(t.codecs[i].postgresType)") }
+        if let k = t.keyIndex { parts.append("UNIQUE (\(t.columns[k]))") }
+        return "CREATE TABLE \(t.table) (\(parts.joined(separator: ", ")))"
+    }
+
+    func createTable(_ t: SQLTable) throws(StoreError) {
+        try client.execute(createTableSQL(t))
         for (i, field) in t.entity.fields.enumerated() where field.isIndexed && !field.isKey {
             try client.execute(createIndexSQL(t, i))
         }
@@ -84,8 +92,8 @@ extension PostgresStore {
     func apply(_ changes: [SchemaChange]) throws(StoreError) {
         located = [:]
         let newSchema = SchemaMigration.apply(changes, to: schema)
-        var newTables: [String: PostgresTable] = [:]
-        for entity in newSchema.entities { newTables[entity.name] = PostgresTable(entity, in: newSchema, namespace: namespace) }
+        var newTables: [String: SQLTable] = [:]
+        for entity in newSchema.entities { newTables[entity.name] = SQLTable(entity, in: newSchema, namespace: namespace, dialect: PostgresDialect.self) }
         for change in changes {
             switch change {
             case .createEntity(let e):
@@ -93,10 +101,10 @@ extension PostgresStore {
                 try createTable(t)
             case .addField(let name, let field):
                 guard let t = newTables[name], let i = t.entity.index(of: field.name) else { continue }
-                try client.execute("ALTER TABLE \(t.table) ADD COLUMN \(t.columns[i]) \(t.codecs[i].sqlType)")
+                try client.execute("ALTER TABLE \(t.table) ADD COLUMN \(t.columns[i]) \(t.codecs[i].postgresType)")
                 if let d = field.defaultValue, !d.isNone {
                     let v = try RowCheck.stored(d, for: field, of: name)
-                    guard let e = t.codecs[i].encode(v) else {
+                    guard let e = t.codecs[i].parameter(v) else {
                         throw StoreError("\(name).\(field.name): the store cannot keep the default \(d.literal())")
                     }
                     _ = try client.query("UPDATE \(t.table) SET \(t.columns[i]) = $1", [e])

@@ -10,8 +10,8 @@ import PostgresNIO
 /// one table per entity (a column per field, plus `civic_row`, which keeps
 /// rows in the order they were added) and the store's own tables
 /// `civic_meta`, `civic_schema` and `civic_sequence`, as a SQLite file does.
-/// Values are stored in SQLite's exact forms (PostgresCodec.swift); queries
-/// become one parameterized SELECT (PostgresQueryBuilder.swift).
+/// Values are stored in SQLite's exact forms (ColumnCodec.swift); queries
+/// become one parameterized SELECT (QueryLowering, PostgresDialect).
 ///
 /// A run's `begin` opens a transaction and takes the community's advisory
 /// lock, so runs on one community that write follow one another as they do
@@ -30,7 +30,7 @@ public final class PostgresStore: Store {
     let dropsSchemaOnClose: Bool
 
     var schema = StoreSchema(entities: [])
-    var tables: [String: PostgresTable] = [:]
+    var tables: [String: SQLTable] = [:]
     /// `civic_meta.schema_version` when the schema was read: another run that
     /// changes the schema moves it on.
     var schemaVersion: Int64 = -1
@@ -178,8 +178,8 @@ public final class PostgresStore: Store {
 
     func install(_ newSchema: StoreSchema) {
         schema = newSchema
-        var made: [String: PostgresTable] = [:]
-        for entity in newSchema.entities { made[entity.name] = PostgresTable(entity, in: newSchema, namespace: namespace) }
+        var made: [String: SQLTable] = [:]
+        for entity in newSchema.entities { made[entity.name] = SQLTable(entity, in: newSchema, namespace: namespace, dialect: PostgresDialect.self) }
         tables = made
     }
 
@@ -188,7 +188,7 @@ public final class PostgresStore: Store {
         if try storedSchemaVersion() != schemaVersion { try reload() }
     }
 
-    func table(_ name: String) throws(StoreError) -> PostgresTable {
+    func table(_ name: String) throws(StoreError) -> SQLTable {
         guard let t = tables[name] else { throw StoreError("the store has no entity '\(name)'") }
         return t
     }
@@ -276,7 +276,7 @@ public final class PostgresStore: Store {
     }
 
     /// Rows read with one codec per column (nil: the column is none).
-    func rows(_ sql: String, _ arguments: [PostgresParameter], _ codecs: [PostgresCodec?], of entity: String) throws(StoreError) -> [[Value]] {
+    func rows(_ sql: String, _ arguments: [PostgresParameter], _ codecs: [ColumnCodec?], of entity: String) throws(StoreError) -> [[Value]] {
         var out: [[Value]] = []
         for row in try client.query(sql, arguments).rows {
             var values: [Value] = []
@@ -424,7 +424,7 @@ public final class PostgresStore: Store {
             var out = ""
             for name in schema.entities.map(\.name).sorted() {
                 guard let t = tables[name] else { continue }
-                let sql = "SELECT \(t.selectList) FROM \(t.table) AS t0 ORDER BY t0.\(PostgresName.quote(PostgresName.rowColumn))"
+                let sql = "SELECT \(t.selectList) FROM \(t.table) AS t0 ORDER BY t0.\(SQLName.quotedRowColumn)"
                 out += Dump.table(t.entity, try rows(sql, [], t.codecs, of: name))
             }
             return out

@@ -24,8 +24,8 @@ extension PostgresStore {
     }
 
     /// The `civic_row` of the row with this key, or nil.
-    func locate(_ t: PostgresTable, _ key: Value) throws(StoreError) -> Int64? {
-        guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+    func locate(_ t: SQLTable, _ key: Value) throws(StoreError) -> Int64? {
+        guard let k = t.keyIndex, let e = t.codecs[k].lookupParameter(key) else { return nil }
         let known = LocatedKey(entity: t.entity.name, key: e)
         if let r = located[known] { return r }
         guard let cell = try firstColumn(t.locateSQL, [e]).first, let r = try? cell.decode(Int64.self) else { return nil }
@@ -34,7 +34,7 @@ extension PostgresStore {
     }
 
     /// Every reference in the given fields must name a row that exists.
-    func checkReferences(_ row: [Value], _ indexes: [Int], _ t: PostgresTable) throws(StoreError) {
+    func checkReferences(_ row: [Value], _ indexes: [Int], _ t: SQLTable) throws(StoreError) {
         for i in indexes {
             guard case .reference(let target, let key) = row[i] else { continue }
             guard let other = tables[target], try locate(other, key) != nil else {
@@ -43,8 +43,8 @@ extension PostgresStore {
         }
     }
 
-    func encode(_ value: Value, _ t: PostgresTable, _ i: Int) throws(StoreError) -> PostgresParameter {
-        guard let e = t.codecs[i].encode(value) else {
+    func encode(_ value: Value, _ t: SQLTable, _ i: Int) throws(StoreError) -> PostgresParameter {
+        guard let e = t.codecs[i].parameter(value) else {
             throw StoreError("field '\(t.entity.fields[i].name)': the store cannot keep \(t.entity.shown(value, field: i))")
         }
         return e
@@ -91,10 +91,7 @@ extension PostgresStore {
         if rows.isEmpty { return }
         let t = try table(entity)
         guard let k = t.keyIndex else { throw StoreError("the store has no entity '\(entity)' with a key") }
-        let others = t.columns.indices.filter { $0 != k }
-        let sql = others.isEmpty ? t.insertSQL
-            : t.insertSQL.replacingOccurrences(of: " DO NOTHING", with: " DO UPDATE SET "
-                + others.map { "\(t.columns[$0]) = EXCLUDED.\(t.columns[$0])" }.joined(separator: ", "))
+        let sql = t.upsertSQL(key: k)
         try write(atomic: true) { () throws(StoreError) in
             var next: Int?
             for row in rows { _ = try insertRow(t, row, next: &next, sql: sql) }
@@ -102,7 +99,7 @@ extension PostgresStore {
         }
     }
 
-    func duplicate(_ t: PostgresTable, _ key: Value) -> StoreError {
+    func duplicate(_ t: SQLTable, _ key: Value) -> StoreError {
         let name = t.keyIndex.map { t.entity.fields[$0].name } ?? "id"
         return StoreError("\(t.entity.name) already has a row with \(name) \(t.entity.shown(key: key))",
                           hint: "each \(t.entity.name) needs its own \(name)")
@@ -111,30 +108,22 @@ extension PostgresStore {
     /// Checks, encodes and inserts one row (a generated key that is none gets
     /// the next number); says in `next` what the sequence must move to, and
     /// gives the key and whether the row was added (not, when its key is stored).
-    func insertRow(_ t: PostgresTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws(StoreError) -> (Value, Bool) {
+    func insertRow(_ t: SQLTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws(StoreError) -> (Value, Bool) {
         let entity = t.entity.name
-        let fields = t.entity.fields
-        guard values.count == fields.count, let k = t.keyIndex else {
-            throw StoreError("a row of \(entity) needs \(fields.count) values")
-        }
+        let k = try t.keyField(ofInserted: values)
         var row = values
-        if fields[k].isGenerated {
+        if t.entity.fields[k].isGenerated {
             let current: Int
             if let next { current = next } else { current = try nextID(entity) }
-            if row[k].isNone { row[k] = .number(Number(current)) }
-            if case .number(let n) = row[k], let i = n.intValue {
-                let after = i == Int.max ? i : i + 1
-                if after > current { next = after }
-            }
+            RowCheck.generateKey(&row, at: k, current: current, next: &next)
         }
-        for i in fields.indices {
-            if let changed = try RowCheck.change(row[i], field: i, of: fields, entity: entity) { row[i] = changed }
-        }
+        try RowCheck.check(&row, t.entity.fields, entity: entity)
         try checkReferences(row, t.referenceIndexes, t)
         var arguments: [PostgresParameter] = []
         arguments.reserveCapacity(row.count)
         for i in row.indices { arguments.append(try encode(row[i], t, i)) }
-        let added = try client.query(sql ?? t.insertSQL, arguments).changed > 0
+        // A row whose key is stored is not added, and no error gives up the transaction.
+        let added = try client.query(sql ?? t.insertIfAbsentSQL, arguments).changed > 0
         return (row[k], added)
     }
 
@@ -144,53 +133,25 @@ extension PostgresStore {
             guard let r = try locate(t, key) else {
                 throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
             }
-            var changed: [Int: Value] = [:]
-            for (name, value) in changes {
-                guard let i = t.entity.index(of: name) else { throw StoreError("\(entity) has no field '\(name)'") }
-                if t.entity.fields[i].isKey { throw StoreError("the key '\(name)' of \(entity) cannot be changed") }
-                changed[i] = value
-            }
-            if changed.isEmpty { return }
-            let indexes = changed.keys.sorted()
-            var row = [Value](repeating: .none, count: t.entity.fields.count)
-            for i in indexes {
-                row[i] = try RowCheck.stored(changed[i] ?? .none, for: t.entity.fields[i], of: entity)
-            }
+            guard let (indexes, row) = try RowCheck.update(changes, of: t.entity) else { return }
             try checkReferences(row, indexes, t)
-            var sets: [String] = []
             var arguments: [PostgresParameter] = []
-            for i in indexes {
-                arguments.append(try encode(row[i], t, i))
-                sets.append("\(t.columns[i]) = $\(arguments.count)")
-            }
+            for i in indexes { arguments.append(try encode(row[i], t, i)) }
             arguments.append(.integer(r))
-            _ = try client.query("UPDATE \(t.table) SET \(sets.joined(separator: ", ")) WHERE \(PostgresName.quote(PostgresName.rowColumn)) = $\(arguments.count)",
-                                 arguments)
+            _ = try client.query(t.updateSQL(indexes, PostgresDialect.self), arguments)
         }
     }
 
     public func delete(_ entity: String, key: Value) throws(StoreError) {
         try write(atomic: false) { () throws(StoreError) in
             let t = try table(entity)
-            guard let k = t.keyIndex, let stored = t.codecs[k].encodeLookup(key), let r = try locate(t, key) else {
+            guard let k = t.keyIndex, let stored = t.codecs[k].lookupParameter(key), let r = try locate(t, key) else {
                 throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
             }
-            let row = PostgresName.quote(PostgresName.rowColumn)
-            for other in schema.entities {
-                guard let o = tables[other.name] else { continue }
-                for (i, field) in other.fields.enumerated() where field.type == .reference(entity) {
-                    var sql = "SELECT 1 FROM \(o.table) AS t0 WHERE t0.\(o.columns[i]) = $1"
-                    var arguments = [stored]
-                    if other.name == entity {
-                        sql += " AND t0.\(row) <> $2"
-                        arguments.append(.integer(r))
-                    }
-                    if !(try firstColumn(sql + " LIMIT 1", arguments)).isEmpty {
-                        throw StoreError("\(entity) \(t.entity.shown(key: key)) cannot be removed: a \(other.name) refers to it in '\(field.name)'")
-                    }
-                }
+            for probe in RemovalCheck.probes(PostgresDialect.self, removing: key, stored: stored, row: r, of: t, tables: tables, schema: schema) {
+                if !(try firstColumn(probe.sql, probe.arguments)).isEmpty { throw probe.refusal }
             }
-            _ = try client.query("DELETE FROM \(t.table) WHERE \(row) = $1", [.integer(r)])
+            _ = try client.query("DELETE FROM \(t.table) WHERE \(SQLName.quotedRowColumn) = $1", [.integer(r)])
             located = [:]
         }
     }
@@ -198,7 +159,7 @@ extension PostgresStore {
     public func row(_ entity: String, key: Value) throws(StoreError) -> Record? {
         try read { () throws(StoreError) in
             let t = try table(entity)
-            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
+            guard let k = t.keyIndex, let e = t.codecs[k].lookupParameter(key) else { return nil }
             let found = try rows(t.lookupSQL, [e], t.codecs, of: entity)
             return found.first.map { Record(shape: t.shape, values: $0) }
         }
@@ -207,7 +168,7 @@ extension PostgresStore {
     public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
         try read { () throws(StoreError) in
             let t = try table(entity)
-            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return false }
+            guard let k = t.keyIndex, let e = t.codecs[k].lookupParameter(key) else { return false }
             return try !firstColumn(t.existsSQL, [e]).isEmpty
         }
     }

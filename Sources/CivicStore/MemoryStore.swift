@@ -204,23 +204,13 @@ public final class MemoryStore: Store {
             rows.append(row)
         }
         if !query.order.isEmpty {
-            var keyed: [(Int, [Value])] = []
-            for (i, row) in rows.enumerated() {
-                var keys: [Value] = []
-                for key in query.order { keys.append(try value(key.path, row, t)) }
-                keyed.append((i, keys))
+            var keys: [[Value]] = []
+            for row in rows {
+                var values: [Value] = []
+                for key in query.order { values.append(try value(key.path, row, t)) }
+                keys.append(values)
             }
-            keyed.sort { a, b in
-                for (k, key) in query.order.enumerated() {
-                    let x = a.1[k], y = b.1[k]
-                    if case .none = x { if case .none = y { continue }; return false }
-                    if case .none = y { return true }
-                    let o = Value.order(x, y) ?? 0
-                    if o != 0 { return key.descending ? o > 0 : o < 0 }
-                }
-                return a.0 < b.0
-            }
-            rows = keyed.map { rows[$0.0] }
+            rows = StoreOrder.positions(keys, descending: query.order.map(\.descending)).map { rows[$0] }
         }
         if let limit = query.limit {
             let n = try MemoryStore.whole(parameters, limit)
@@ -230,7 +220,7 @@ public final class MemoryStore: Store {
     }
 
     static func whole(_ parameters: [Value], _ operand: StoreOperand) throws(StoreError) -> Int {
-        guard case .parameter(let i) = operand, i < parameters.count,
+        guard case .parameter(let i) = operand, i >= 0, i < parameters.count,
               case .number(let n) = parameters[i], let v = n.intValue else {
             throw StoreError("'limit' needs a whole Number")
         }
@@ -364,6 +354,15 @@ public enum Aggregates {
         if values.isEmpty { return .none }
         guard case .number(let total) = try sum(values) else { return .none }
         do { return .number(try total.dividing(by: Number(values.count))) } catch { throw StoreError("the average is too large") }
+    }
+
+    /// The sum of `count` Numbers that an SQL engine added as millionths
+    /// (`micro`), or their average (none when there are none).
+    public static func sum(micro: Int128, count: Int64, average: Bool) throws(StoreError) -> Value {
+        let total = ColumnCodec.number(micro: micro)
+        guard average else { return .number(total) }
+        if count == 0 { return .none }
+        do { return .number(try total.dividing(by: Number(Int(count)))) } catch { throw StoreError("the average is too large") }
     }
 
     public static func extreme(_ values: [Value], smallest: Bool) -> Value {

@@ -15,6 +15,47 @@ public enum RowCheck {
         try change(value, for: field, of: entity) ?? value
     }
 
+    /// The fields an update of a row of `entity` changes, in field order,
+    /// and a row with their values as stored (none elsewhere); nil when it
+    /// changes none. A key cannot be changed.
+    public static func update(_ changes: [(field: String, value: Value)], of entity: StoredEntity) throws(StoreError) -> (indexes: [Int], row: [Value])? {
+        var changed: [Int: Value] = [:]
+        for (name, value) in changes {
+            guard let i = entity.index(of: name) else { throw StoreError("\(entity.name) has no field '\(name)'") }
+            if entity.fields[i].isKey { throw StoreError("the key '\(name)' of \(entity.name) cannot be changed") }
+            changed[i] = value
+        }
+        if changed.isEmpty { return nil }
+        let indexes = changed.keys.sorted()
+        var row = [Value](repeating: .none, count: entity.fields.count)
+        for i in indexes {
+            row[i] = try stored(changed[i] ?? .none, for: entity.fields[i], of: entity.name)
+        }
+        return (indexes, row)
+    }
+
+    /// Checks every value of a row to insert into `fields` (`change` on
+    /// each); the row is copied only if a value changes (a batch of a run's
+    /// books is thousands of rows, most stored as they are).
+    @inline(__always)
+    public static func check(_ row: inout [Value], _ fields: [StoredField], entity: String) throws(StoreError) {
+        for i in fields.indices {
+            if let changed = try change(row[i], field: i, of: fields, entity: entity) { row[i] = changed }
+        }
+    }
+
+    /// The generated key (field `k`) of a row to insert: none becomes
+    /// `current`, the next number of the entity's sequence; `next` is set to
+    /// what the sequence must move to, past the key.
+    @inline(__always)
+    public static func generateKey(_ row: inout [Value], at k: Int, current: Int, next: inout Int?) {
+        if row[k].isNone { row[k] = .number(Number(current)) }
+        if case .number(let n) = row[k], let i = n.intValue {
+            let after = i == Int.max ? i : i + 1
+            if after > current { next = after }
+        }
+    }
+
     /// `change` for field `i` of `fields`, reading the field in place.
     ///
     /// What it buys: the values rows mostly hold (numbers the store keeps,

@@ -72,13 +72,13 @@ enum SQLiteDirect {
     }
 
     /// Executes a prepared INSERT of one row given as values, each encoded as
-    /// its column's codec does (`SQLiteCodec.encode`) and bound as it is
+    /// its column's codec does (`ColumnCodec.encode`) and bound as it is
     /// encoded; says how many rows it changed.
     ///
     /// What it buys: the rows of a run's books and events are bound with no
     /// `DatabaseValue` made for their numbers, texts, Bools and times, and no
     /// array of them (each row of a million-event run went through both).
-    static func insert(_ db: Database, _ statement: Statement, _ row: [Value], _ codecs: [SQLiteCodec]) throws -> Int {
+    static func insert(_ db: Database, _ statement: Statement, _ row: [Value], _ codecs: [ColumnCodec]) throws -> Int {
         let s = statement.sqliteStatement
         var texts: [UInt8] = []
         texts.reserveCapacity(256)
@@ -98,7 +98,7 @@ enum SQLiteDirect {
                 case (_, .none):
                     code = sqlite3_bind_null(s, index)
                 case (.number, .number(let n)):
-                    guard let micro = SQLiteCodec.micro(n) else { throw Unstorable(index: i) }
+                    guard let micro = ColumnCodec.micro(n) else { throw Unstorable(index: i) }
                     code = sqlite3_bind_int64(s, index, micro)
                 case (.bool, .bool(let b)):
                     code = sqlite3_bind_int64(s, index, b ? 1 : 0)
@@ -107,7 +107,7 @@ enum SQLiteDirect {
                     hasTexts = true
                     continue
                 case (.time, .time(let t)):
-                    lengths[i] = gather(SQLiteCodec.timeText(t), into: &texts)
+                    lengths[i] = gather(StoredForms.text(t), into: &texts)
                     hasTexts = true
                     continue
                 default:

@@ -31,7 +31,7 @@ public final class SQLiteStore: Store {
     let displayName: String
 
     var schema = StoreSchema(entities: [])
-    var tables: [String: SQLiteTable] = [:]
+    var tables: [String: SQLTable] = [:]
     /// SQLite's `data_version` when the schema was read: it changes when
     /// another connection commits.
     var dataVersion: Int64 = -1
@@ -228,8 +228,8 @@ public final class SQLiteStore: Store {
 
     func install(_ newSchema: StoreSchema) {
         schema = newSchema
-        var made: [String: SQLiteTable] = [:]
-        for entity in newSchema.entities { made[entity.name] = SQLiteTable(entity, in: newSchema) }
+        var made: [String: SQLTable] = [:]
+        for entity in newSchema.entities { made[entity.name] = SQLTable(entity, in: newSchema, dialect: SQLiteDialect.self) }
         tables = made
     }
 
@@ -328,7 +328,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Rows read with one codec per column (nil: the column is none).
-    func rows(_ db: Database, _ sql: String, _ arguments: [DatabaseValue], _ codecs: [SQLiteCodec?], of entity: String) throws -> [[Value]] {
+    func rows(_ db: Database, _ sql: String, _ arguments: [DatabaseValue], _ codecs: [ColumnCodec?], of entity: String) throws -> [[Value]] {
         var out: [[Value]] = []
         try SQLiteDirect.rows(db, sql, arguments, columns: codecs.count) { row in
             var values: [Value] = []
@@ -347,7 +347,7 @@ public final class SQLiteStore: Store {
         return out
     }
 
-    func table(_ name: String) throws(StoreError) -> SQLiteTable {
+    func table(_ name: String) throws(StoreError) -> SQLTable {
         guard let t = tables[name] else { throw StoreError("the store has no entity '\(name)'") }
         return t
     }
@@ -454,7 +454,7 @@ public final class SQLiteStore: Store {
             for field in entity.fields {
                 try plain(field.name, "a field of \(entity.name)")
                 let g = FoldedNames.fold(field.name)
-                if g == SQLiteName.rowColumn {
+                if g == SQLName.rowColumn {
                     throw StoreError("the field name '\(field.name)' of \(entity.name) is kept for the store's own use",
                                      hint: "rename the field")
                 }
@@ -466,24 +466,24 @@ public final class SQLiteStore: Store {
         }
     }
 
-    func createTableSQL(_ t: SQLiteTable) -> String {
-        var columns = ["\(SQLiteName.quote(SQLiteName.rowColumn)) INTEGER PRIMARY KEY"]
-        for (i, column) in t.columns.enumerated() { columns.append("\(column) \(t.codecs[i].sqlType)") }
+    func createTableSQL(_ t: SQLTable) -> String {
+        var columns = ["\(SQLName.quotedRowColumn) INTEGER PRIMARY KEY"]
+        for (i, column) in t.columns.enumerated() { columns.append("\(column) \(t.codecs[i].sqliteType)") }
         if let k = t.keyIndex { columns.append("UNIQUE (\(t.columns[k]))") }
         return "CREATE TABLE \(t.table) (\(columns.joined(separator: ", "))) STRICT"
     }
 
     /// The name of the index kept for an indexed field.
     func indexName(_ entity: String, _ field: String) -> String {
-        SQLiteName.quote("civic_index|\(entity)|\(field)")
+        SQLName.quote("civic_index|\(entity)|\(field)")
     }
 
-    func createIndexSQL(_ t: SQLiteTable, _ i: Int) -> String {
+    func createIndexSQL(_ t: SQLTable, _ i: Int) -> String {
         "CREATE INDEX IF NOT EXISTS \(indexName(t.entity.name, t.entity.fields[i].name)) ON \(t.table) (\(t.columns[i]))"
     }
 
     /// Creates a new table with the indexes of its indexed fields.
-    func createTable(_ db: Database, _ t: SQLiteTable) throws {
+    func createTable(_ db: Database, _ t: SQLTable) throws {
         try db.execute(sql: createTableSQL(t))
         for (i, field) in t.entity.fields.enumerated() where field.isIndexed && !field.isKey {
             try db.execute(sql: createIndexSQL(t, i))
@@ -495,8 +495,8 @@ public final class SQLiteStore: Store {
         schemaInFlux = true
         located = [:]
         let newSchema = SchemaMigration.apply(changes, to: schema)
-        var newTables: [String: SQLiteTable] = [:]
-        for entity in newSchema.entities { newTables[entity.name] = SQLiteTable(entity, in: newSchema) }
+        var newTables: [String: SQLTable] = [:]
+        for entity in newSchema.entities { newTables[entity.name] = SQLTable(entity, in: newSchema, dialect: SQLiteDialect.self) }
         var remade = Set<String>()
         for change in changes {
             switch change {
@@ -505,8 +505,8 @@ public final class SQLiteStore: Store {
                 try createTable(db, t)
             case .addField(let name, let field):
                 guard let t = newTables[name], let i = t.entity.index(of: field.name), !remade.contains(name) else { continue }
-                try db.execute(sql: "ALTER TABLE \(t.table) ADD COLUMN \(t.columns[i]) \(t.codecs[i].sqlType)")
-                if let d = field.defaultValue, !d.isNoneValue {
+                try db.execute(sql: "ALTER TABLE \(t.table) ADD COLUMN \(t.columns[i]) \(t.codecs[i].sqliteType)")
+                if let d = field.defaultValue, !d.isNone {
                     let v = try RowCheck.stored(d, for: field, of: name)
                     guard let e = t.codecs[i].encode(v) else {
                         throw StoreError("\(name).\(field.name): the store cannot keep the default \(d.literal())")
@@ -525,7 +525,7 @@ public final class SQLiteStore: Store {
                     remade.insert(name)
                 } else {
                     try db.execute(sql: "DROP INDEX IF EXISTS \(indexName(name, field))")
-                    try db.execute(sql: "ALTER TABLE \(t.table) DROP COLUMN \(SQLiteName.quote(field))")
+                    try db.execute(sql: "ALTER TABLE \(t.table) DROP COLUMN \(SQLName.quote(field))")
                 }
             case .updateField(let name, let field):
                 // Otherwise only remembered in civic_schema.
@@ -555,7 +555,7 @@ public final class SQLiteStore: Store {
     static let transactionMark = "transaction"
 
     func savepointSQL(_ index: Int, _ name: String) -> String {
-        SQLiteName.quote("civic_\(index)_" + String(String.UnicodeScalarView(name.unicodeScalars.filter { $0 != "\0" })))
+        SQLName.quote("civic_\(index)_" + String(String.UnicodeScalarView(name.unicodeScalars.filter { $0 != "\0" })))
     }
 
     public func begin() throws(StoreError) { try start(reading: false) }
@@ -683,7 +683,7 @@ public final class SQLiteStore: Store {
 
     /// The `civic_row` of the row with this key (matched as MemoryStore
     /// matches keys: written the same), or nil.
-    func locate(_ db: Database, _ t: SQLiteTable, _ key: Value) throws -> Int64? {
+    func locate(_ db: Database, _ t: SQLTable, _ key: Value) throws -> Int64? {
         guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
         let known = LocatedKey(entity: t.entity.name, key: e)
         if let r = located[known] { return r }
@@ -694,7 +694,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Every reference in the given fields must name a row that exists.
-    func checkReferences(_ db: Database, _ row: [Value], _ indexes: [Int], _ t: SQLiteTable) throws {
+    func checkReferences(_ db: Database, _ row: [Value], _ indexes: [Int], _ t: SQLTable) throws {
         for i in indexes {
             guard case .reference(let target, let key) = row[i] else { continue }
             guard let other = tables[target], try locate(db, other, key) != nil else {
@@ -703,7 +703,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    func encode(_ value: Value, _ t: SQLiteTable, _ i: Int) throws -> DatabaseValue {
+    func encode(_ value: Value, _ t: SQLTable, _ i: Int) throws -> DatabaseValue {
         guard let e = t.codecs[i].encode(value) else {
             throw StoreError("field '\(t.entity.fields[i].name)': the store cannot keep \(t.entity.shown(value, field: i))")
         }
@@ -723,7 +723,7 @@ public final class SQLiteStore: Store {
 
     public func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool {
         let t = try table(entity)
-        guard let k = t.keyIndex, k < values.count, !values[k].isNoneValue else {
+        guard let k = t.keyIndex, k < values.count, !values[k].isNone else {
             throw StoreError("a row of \(entity) needs its key given")
         }
         return try write(atomic: t.generatesKey) { db in
@@ -751,9 +751,7 @@ public final class SQLiteStore: Store {
         if rows.isEmpty { return }
         let t = try table(entity)
         guard let k = t.keyIndex else { throw StoreError("the store has no entity '\(entity)' with a key") }
-        let others = t.columns.indices.filter { $0 != k }
-        let update = others.isEmpty ? "NOTHING" : "UPDATE SET " + others.map { "\(t.columns[$0]) = excluded.\(t.columns[$0])" }.joined(separator: ", ")
-        let sql = t.insertSQL + " ON CONFLICT (\(t.columns[k])) DO \(update)"
+        let sql = t.upsertSQL(key: k)
         try write(atomic: true) { db in
             var next: Int?
             var added = false
@@ -765,32 +763,22 @@ public final class SQLiteStore: Store {
 
     /// Checks, encodes and inserts one row (a generated key that is none gets
     /// the next number); says in `next` what the sequence must move to.
-    func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws -> Value {
+    func insertRow(_ db: Database, _ t: SQLTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws -> Value {
         var added = false
         return try insertRow(db, t, values, next: &next, sql: sql, added: &added)
     }
 
-    func insertRow(_ db: Database, _ t: SQLiteTable, _ values: [Value], next: inout Int?, sql: String?, added: inout Bool,
+    func insertRow(_ db: Database, _ t: SQLTable, _ values: [Value], next: inout Int?, sql: String?, added: inout Bool,
                    statement: Statement? = nil) throws -> Value {
         let entity = t.entity.name
         let fields = t.entity.fields
-        guard values.count == fields.count, let k = t.keyIndex else {
-            throw StoreError("a row of \(entity) needs \(fields.count) values")
-        }
+        let k = try t.keyField(ofInserted: values)
         var row = values
         if fields[k].isGenerated {
             let current = try next ?? self.nextID(db, entity)
-            if row[k].isNoneValue { row[k] = .number(Number(current)) }
-            if case .number(let n) = row[k], let i = n.intValue {
-                let after = i == Int.max ? i : i + 1
-                if after > current { next = after }
-            }
+            RowCheck.generateKey(&row, at: k, current: current, next: &next)
         }
-        // A row copied only if a value changes: a batch of a run's books is
-        // thousands of rows.
-        for i in fields.indices {
-            if let changed = try RowCheck.change(row[i], field: i, of: fields, entity: entity) { row[i] = changed }
-        }
+        try RowCheck.check(&row, fields, entity: entity)
         try self.checkReferences(db, row, t.referenceIndexes, t)
         do {
             let statement = try statement ?? db.cachedStatement(sql: sql ?? t.insertSQL)
@@ -811,27 +799,12 @@ public final class SQLiteStore: Store {
             guard let r = try self.locate(db, t, key) else {
                 throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
             }
-            var changed: [Int: Value] = [:]
-            for (name, value) in changes {
-                guard let i = t.entity.index(of: name) else { throw StoreError("\(entity) has no field '\(name)'") }
-                if t.entity.fields[i].isKey { throw StoreError("the key '\(name)' of \(entity) cannot be changed") }
-                changed[i] = value
-            }
-            if changed.isEmpty { return }
-            let indexes = changed.keys.sorted()
-            var row = [Value](repeating: .none, count: t.entity.fields.count)
-            for i in indexes {
-                row[i] = try RowCheck.stored(changed[i] ?? .none, for: t.entity.fields[i], of: entity)
-            }
+            guard let (indexes, row) = try RowCheck.update(changes, of: t.entity) else { return }
             try self.checkReferences(db, row, indexes, t)
-            var sets: [String] = []
             var arguments: [DatabaseValue] = []
-            for i in indexes {
-                arguments.append(try self.encode(row[i], t, i))
-                sets.append("\(t.columns[i]) = ?\(arguments.count)")
-            }
+            for i in indexes { arguments.append(try self.encode(row[i], t, i)) }
             arguments.append(r.databaseValue)
-            try self.exec(db, "UPDATE \(t.table) SET \(sets.joined(separator: ", ")) WHERE \(SQLiteName.quote(SQLiteName.rowColumn)) = ?\(arguments.count)", arguments)
+            try self.exec(db, t.updateSQL(indexes, SQLiteDialect.self), arguments)
         }
     }
 
@@ -841,19 +814,10 @@ public final class SQLiteStore: Store {
             guard let k = t.keyIndex, let stored = t.codecs[k].encodeLookup(key), let r = try self.locate(db, t, key) else {
                 throw StoreError("there is no \(entity) with key \(t.entity.shown(key: key))")
             }
-            let row = SQLiteName.quote(SQLiteName.rowColumn)
-            for other in self.schema.entities {
-                guard let o = self.tables[other.name] else { continue }
-                for (i, field) in other.fields.enumerated() where field.type == .reference(entity) {
-                    var b = SQLiteQueryBuilder(tables: self.tables, parameters: [])
-                    var sql = "SELECT 1 FROM \(o.table) AS t0 WHERE \(b.equality("t0.\(o.columns[i])", o.codecs[i], stored))"
-                    if other.name == entity { sql += " AND t0.\(row) <> \(b.bind(r))" }
-                    if !(try self.values(db, sql + " LIMIT 1", b.arguments)).isEmpty {
-                        throw StoreError("\(entity) \(t.entity.shown(key: key)) cannot be removed: a \(other.name) refers to it in '\(field.name)'")
-                    }
-                }
+            for probe in RemovalCheck.probes(SQLiteDialect.self, removing: key, stored: stored, row: r, of: t, tables: self.tables, schema: self.schema) {
+                if !(try self.values(db, probe.sql, probe.arguments)).isEmpty { throw probe.refusal }
             }
-            try self.exec(db, "DELETE FROM \(t.table) WHERE \(row) = ?1", [r.databaseValue])
+            try self.exec(db, "DELETE FROM \(t.table) WHERE \(SQLName.quotedRowColumn) = ?1", [r.databaseValue])
             self.located = [:]
         }
     }
@@ -880,7 +844,7 @@ public final class SQLiteStore: Store {
             var out = ""
             for name in self.schema.entities.map(\.name).sorted() {
                 guard let t = self.tables[name] else { continue }
-                let sql = "SELECT \(t.selectList) FROM \(t.table) AS t0 ORDER BY t0.\(SQLiteName.quote(SQLiteName.rowColumn))"
+                let sql = "SELECT \(t.selectList) FROM \(t.table) AS t0 ORDER BY t0.\(SQLName.quotedRowColumn)"
                 out += Dump.table(t.entity, try self.rows(db, sql, [], t.codecs, of: name))
             }
             return out

@@ -1,59 +1,16 @@
 import CivicSyntax
 import GRDB
 
-// How `SQLiteStore` writes values into SQLite and reads them back. Every
-// encoding is exact and never uses binary floating point:
-//
-//   Number    INTEGER, in millionths (12.5 → 12500000): RowCheck keeps at most
-//             6 decimals and |x| < 9e12, so every stored Number fits an Int64.
-//   Text      TEXT, as given.
-//   Bool      INTEGER 0 or 1.
-//   Date      TEXT 'YYYY-MM-DD'.
-//   Time      TEXT 'YYYY-MM-DDTHH:MM:SS' (fixed width: text order is time order).
-//   Duration  TEXT 'MONTHS:SECONDS' ('0:7200' is 2 hours, '1:0' is 1 month).
-//   reference the referenced row's key, encoded as that key's field.
-//   list      TEXT holding a JSON array: numbers as JSON numbers written from
-//             the exact decimal, Bools as true/false, none as null, other
-//             values as JSON strings in the forms above, lists as arrays.
-//   none      NULL.
+// How `SQLiteStore` keeps the column forms of `ColumnCodec` in SQLite: in
+// STRICT tables, Bools as the INTEGER 0 or 1, the rest as `SQLValue` says.
 
-/// How the values of one column are written and read: the field's type with
-/// references resolved to the type of the key they hold.
-indirect enum SQLiteCodec: Sendable {
-    case number, text, bool, date, time, duration
-    /// A reference: the column holds the key of a row of `entity`.
-    case reference(entity: String, key: SQLiteCodec)
-    /// A reference to an entity the store does not have (or that has no
-    /// key): no row can be referred to, so only none is ever stored.
-    case unresolvedReference(entity: String)
-    case list(SQLiteCodec)
-
-    /// The codec of a field's type in a schema. References are followed to
-    /// their key's type; a chain deeper than a few steps (only a schema whose
-    /// keys refer to each other in a circle) is treated as unresolved.
-    static func make(_ type: StoredType, in schema: StoreSchema, depth: Int = 0) -> SQLiteCodec {
-        switch type {
-        case .number: return .number
-        case .text: return .text
-        case .bool: return .bool
-        case .date: return .date
-        case .time: return .time
-        case .duration: return .duration
-        case .list(let element): return .list(make(element, in: schema, depth: depth + 1))
-        case .reference(let name):
-            guard depth < 8, let target = schema.entity(name), let key = target.key else {
-                return .unresolvedReference(entity: name)
-            }
-            return .reference(entity: name, key: make(key.type, in: schema, depth: depth + 1))
-        }
-    }
-
+extension ColumnCodec {
     /// The column type in a STRICT table.
-    var sqlType: String {
+    var sqliteType: String {
         switch self {
         case .number, .bool: return "INTEGER"
         case .text, .date, .time, .duration, .list: return "TEXT"
-        case .reference(_, let key): return key.sqlType
+        case .reference(_, let key): return key.sqliteType
         case .unresolvedReference: return "ANY"
         }
     }
@@ -70,218 +27,35 @@ indirect enum SQLiteCodec: Sendable {
         }
     }
 
-    // MARK: Encoding
-
-    /// The value as stored in this column, or nil when no stored value of
-    /// this column can equal it (a value of another type, a Number with more
-    /// than 6 decimals, a reference to another entity).
+    /// The value as SQLite stores it in this column (see `cell`).
     func encode(_ value: Value) -> DatabaseValue? {
-        if case .none = value { return .null }
-        switch (self, value) {
-        case (.number, .number(let n)):
-            return SQLiteCodec.micro(n).map { $0.databaseValue }
-        case (.text, .text(let s)):
-            return s.databaseValue
-        case (.bool, .bool(let b)):
-            return Int64(b ? 1 : 0).databaseValue
-        case (.date, .date(let d)):
-            return d.description.databaseValue
-        case (.time, .time(let t)):
-            return SQLiteCodec.timeText(t).databaseValue
-        case (.duration, .duration(let d)):
-            return SQLiteCodec.durationText(d).databaseValue
-        case (.reference(let entity, let keyCodec), _):
-            guard let key = SQLiteCodec.key(of: value, in: entity), !key.isNoneValue else { return nil }
-            return keyCodec.encode(key)
-        case (.list, .list), (.list, .range):
-            var out = ""
-            guard writeJSON(value, into: &out) else { return nil }
-            return out.databaseValue
-        default:
-            return nil
-        }
+        cell(value)?.databaseValue
     }
 
-    /// The value a key lookup finds, with MemoryStore's meaning: a key
-    /// matches when it is written the same (`literal()`), so a reference
-    /// stands for its key, and values of other types match nothing.
+    /// The value a key lookup finds (see `lookupCell`).
     func encodeLookup(_ value: Value) -> DatabaseValue? {
-        var v = value
-        while case .reference(_, let key) = v { v = key }
-        if case .none = v { return nil }
-        switch self {
-        case .reference(_, let keyCodec):
-            return keyCodec.encodeLookup(v)
-        case .list:
-            guard case .list = v else { return nil }
-            return encode(v)
-        default:
-            return encode(v)
-        }
+        lookupCell(value)?.databaseValue
     }
-
-    /// The key a value names when it stands for a row of `entity`: a
-    /// reference to it, or one of its rows.
-    static func key(of value: Value, in entity: String) -> Value? {
-        switch value {
-        case .reference(let e, let key) where e == entity:
-            return key
-        case .record(let r) where r.shape.typeName == entity:
-            guard let k = r.shape.keyIndex, k < r.values.count else { return nil }
-            return r.values[k]
-        default:
-            return nil
-        }
-    }
-
-    /// A Number in millionths, or nil if it has more than 6 decimals or is
-    /// too large for the store.
-    static func micro(_ n: Number) -> Int64? {
-        guard n.scale <= RowCheck.maxDecimals, n.magnitude < RowCheck.maxMagnitude else { return nil }
-        return Int64(exactly: n.coefficient * pow10(RowCheck.maxDecimals - n.scale))
-    }
-
-    /// A Number with at most 6 decimals in millionths, clamped to Int64.
-    static func microClamped(_ n: Number) -> Int64 {
-        guard n.scale <= RowCheck.maxDecimals else { return n.isNegative ? Int64.min : Int64.max }
-        let (m, overflow) = n.coefficient.multipliedReportingOverflow(by: pow10(RowCheck.maxDecimals - n.scale))
-        if overflow { return n.isNegative ? Int64.min : Int64.max }
-        return Int64(clamping: m)
-    }
-
-    static func pow10(_ n: Int) -> Int128 {
-        var p: Int128 = 1
-        for _ in 0..<max(0, n) { p *= 10 }
-        return p
-    }
-
-    static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-
-    static func timeText(_ t: CivicTime) -> String {
-        t.textWithSeconds
-    }
-
-    static func durationText(_ d: CivicDuration) -> String {
-        "\(d.months):\(d.seconds)"
-    }
-
-    static func parseDuration(_ text: String) -> CivicDuration? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let m = Int(parts[0]), let s = Int(parts[1]) else { return nil }
-        return CivicDuration(months: m, seconds: s)
-    }
-
-    // MARK: Decoding
-
-    struct Unreadable: Error {}
 
     /// The value a stored column holds.
     func decode(_ stored: DatabaseValue) throws(Unreadable) -> Value {
-        switch (self, stored.storage) {
-        case (_, .null):
-            return .none
-        case (.number, .int64(let i)):
-            return .number(Number(coefficient: Int128(i), scale: RowCheck.maxDecimals))
-        case (.text, .string(let s)):
-            return .text(s)
-        case (.bool, .int64(let i)) where i == 0 || i == 1:
-            return .bool(i == 1)
-        case (.date, .string(let s)):
-            guard let d = CivicDate(iso: s) else { throw Unreadable() }
-            return .date(d)
-        case (.time, .string(let s)):
-            guard let t = CivicTime(iso: s) else { throw Unreadable() }
-            return .time(t)
-        case (.duration, .string(let s)):
-            guard let d = SQLiteCodec.parseDuration(s) else { throw Unreadable() }
-            return .duration(d)
-        case (.reference(let entity, let keyCodec), _):
-            return .reference(entity: entity, key: try keyCodec.decode(stored))
-        case (.list, .string(let s)):
-            guard let json = SQLiteJSON.parse(s) else { throw Unreadable() }
-            return try decodeJSON(json)
-        default:
-            throw Unreadable()
+        switch stored.storage {
+        case .null: return .none
+        case .int64(let i): return try value(.integer(i))
+        case .string(let s): return try value(.text(s))
+        case .double, .blob: throw Unreadable()
         }
     }
+}
 
-    // MARK: Lists as JSON
-
-    /// Writes a value as an item of a JSON list; false if it cannot be one.
-    func writeJSON(_ value: Value, into out: inout String) -> Bool {
-        if case .none = value { out += "null"; return true }
-        switch (self, value) {
-        case (.number, .number(let n)):
-            guard SQLiteCodec.micro(n) != nil else { return false }
-            out += n.description
-        case (.text, .text(let s)):
-            SQLiteJSON.writeString(s, into: &out)
-        case (.bool, .bool(let b)):
-            out += b ? "true" : "false"
-        case (.date, .date(let d)):
-            SQLiteJSON.writeString(d.description, into: &out)
-        case (.time, .time(let t)):
-            SQLiteJSON.writeString(SQLiteCodec.timeText(t), into: &out)
-        case (.duration, .duration(let d)):
-            SQLiteJSON.writeString(SQLiteCodec.durationText(d), into: &out)
-        case (.reference(let entity, let keyCodec), _):
-            guard let key = SQLiteCodec.key(of: value, in: entity), !key.isNoneValue else { return false }
-            return keyCodec.writeJSON(key, into: &out)
-        case (.list(let element), .list(let items)):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                guard element.writeJSON(item, into: &out) else { return false }
-            }
-            out += "]"
-        case (.list(let element), .range(let lo, let hi)):
-            out += "["
-            if lo <= hi {
-                for i in lo...hi {
-                    if i > lo { out += "," }
-                    guard element.writeJSON(.number(Number(i)), into: &out) else { return false }
-                }
-            }
-            out += "]"
-        default:
-            return false
-        }
-        return true
-    }
-
-    /// The value of a JSON list item written by `writeJSON`.
-    func decodeJSON(_ json: SQLiteJSON) throws(Unreadable) -> Value {
-        switch (self, json) {
-        case (_, .null):
-            return .none
-        case (.number, .number(let token)):
-            guard let n = Number(literal: token) else { throw Unreadable() }
-            return .number(n)
-        case (.text, .string(let s)):
-            return .text(s)
-        case (.bool, .bool(let b)):
-            return .bool(b)
-        case (.date, .string(let s)):
-            guard let d = CivicDate(iso: s) else { throw Unreadable() }
-            return .date(d)
-        case (.time, .string(let s)):
-            guard let t = CivicTime(iso: s) else { throw Unreadable() }
-            return .time(t)
-        case (.duration, .string(let s)):
-            guard let d = SQLiteCodec.parseDuration(s) else { throw Unreadable() }
-            return .duration(d)
-        case (.reference(let entity, let keyCodec), _):
-            return .reference(entity: entity, key: try keyCodec.decodeJSON(json))
-        case (.list(let element), .array(let items)):
-            var out: [Value] = []
-            out.reserveCapacity(items.count)
-            for item in items { out.append(try element.decodeJSON(item)) }
-            return .list(out)
-        default:
-            throw Unreadable()
+extension SQLValue {
+    /// The value as SQLite binds it: a Bool as the INTEGER 0 or 1.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: return .null
+        case .integer(let i): return i.databaseValue
+        case .text(let s): return s.databaseValue
+        case .bool(let b): return Int64(b ? 1 : 0).databaseValue
         }
     }
 }
@@ -296,10 +70,6 @@ enum SQLiteComparison {
     case plainText
     /// TEXT holding a JSON list, compared with `civic_list_eq`.
     case list
-}
-
-extension Value {
-    var isNoneValue: Bool { if case .none = self { return true } else { return false } }
 }
 
 // MARK: - Registered SQL functions
@@ -326,7 +96,7 @@ enum SQLiteFunctions {
     static let durationOrder = DatabaseFunction("civic_duration_order", argumentCount: 2, pure: true) { args in
         guard args.count == 2,
               case .string(let a) = args[0].storage, case .string(let b) = args[1].storage,
-              let x = SQLiteCodec.parseDuration(a), let y = SQLiteCodec.parseDuration(b),
+              let x = StoredForms.duration(a), let y = StoredForms.duration(b),
               let o = try? CivicDuration.compare(x, y) else { return nil }
         return Int64(o)
     }
@@ -612,8 +382,8 @@ enum SQLiteSchemaJSON {
         case .number(let n): return .array([.string("number"), .string(n.description)])
         case .text(let s): return .array([.string("text"), .string(s)])
         case .date(let d): return .array([.string("date"), .string(d.description)])
-        case .time(let t): return .array([.string("time"), .string(SQLiteCodec.timeText(t))])
-        case .duration(let d): return .array([.string("duration"), .string(SQLiteCodec.durationText(d))])
+        case .time(let t): return .array([.string("time"), .string(StoredForms.text(t))])
+        case .duration(let d): return .array([.string("duration"), .string(StoredForms.text(d))])
         case .list(let items): return .array([.string("list"), .array(items.map(value))])
         case .range(let lo, let hi): return .array([.string("range"), .string(String(lo)), .string(String(hi))])
         case .reference(let e, let key): return .array([.string("reference"), .string(e), value(key)])
@@ -646,7 +416,7 @@ enum SQLiteSchemaJSON {
             guard case .string(let s) = parts[1], let t = CivicTime(iso: s) else { return nil }
             return .time(t)
         case ("duration", 2):
-            guard case .string(let s) = parts[1], let d = SQLiteCodec.parseDuration(s) else { return nil }
+            guard case .string(let s) = parts[1], let d = StoredForms.duration(s) else { return nil }
             return .duration(d)
         case ("list", 2):
             guard case .array(let items) = parts[1] else { return nil }

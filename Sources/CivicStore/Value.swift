@@ -21,6 +21,11 @@ public enum Value: Sendable {
     indirect case reference(entity: String, key: Value)
 }
 
+extension Value {
+    /// Whether this is none, the missing value.
+    public var isNone: Bool { if case .none = self { return true } else { return false } }
+}
+
 /// A record: field names (shared by all records of one shape) and values.
 public struct Record: Sendable {
     public var shape: RecordShape

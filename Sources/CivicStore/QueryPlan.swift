@@ -7,8 +7,11 @@ import CivicSyntax
 /// alias of its own) and the meaning of none worked out. `QueryLowering`
 /// makes it; `SQLStatement` writes it in one engine's dialect.
 public struct QueryPlan: Sendable {
+    /// The table the query reads, as `t0`.
     public let table: SQLTable
+    /// The condition on its rows (none: every row).
     public let filter: PlanCondition?
+    /// The order keys, the first the most significant.
     public let order: [PlanOrderKey]
     /// How many rows at most (never negative).
     public let limit: Int?
@@ -20,8 +23,10 @@ public struct QueryPlan: Sendable {
 public struct PlanColumn: Sendable {
     public let alias: String
     public let table: SQLTable
+    /// The field's index in the table's entity.
     public let field: Int
 
+    /// How the column's values are kept.
     public var codec: ColumnCodec { table.codecs[field] }
     /// `alias."column"`.
     public var sql: String { "\(alias).\(table.columns[field])" }
@@ -31,6 +36,7 @@ public struct PlanColumn: Sendable {
 public struct PlanJoin: Sendable {
     public let table: SQLTable
     public let alias: String
+    /// The index of the table's key field.
     public let key: Int
 
     /// `alias."key"`.

@@ -2,7 +2,9 @@
 /// FROM and WHERE are written (and their values bound) once, and the
 /// statements that read rows or compute over them are built on them.
 public struct SQLStatement<Dialect: SQLDialect> {
+    /// The plan the statement is written from.
     public let plan: QueryPlan
+    /// The writer, which holds the values bound so far.
     public var writer: SQLWriter<Dialect>
     /// `FROM "E" AS t0 WHERE ...`.
     public let from: String
@@ -11,6 +13,7 @@ public struct SQLStatement<Dialect: SQLDialect> {
     /// The ORDER BY terms; nil when the order is computed in Swift (a Duration key).
     public let terms: [String]?
 
+    /// Writes the plan's FROM, WHERE and order.
     public init(_ plan: QueryPlan) {
         self.plan = plan
         var w = SQLWriter<Dialect>()

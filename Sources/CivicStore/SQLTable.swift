@@ -9,6 +9,7 @@ public final class SQLTable: Sendable {
     public let table: String
     /// The quoted column names, in field order.
     public let columns: [String]
+    /// How each column's values are kept, in field order.
     public let codecs: [ColumnCodec]
     /// The shape every row read from this table shares.
     public let shape: RecordShape

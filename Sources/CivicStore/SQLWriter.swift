@@ -4,8 +4,10 @@ import CivicSyntax
 /// collecting the values it binds: every value is a bound parameter, every
 /// name a quoted identifier.
 public struct SQLWriter<Dialect: SQLDialect> {
+    /// The values bound so far, in the order of their placeholders.
     public private(set) var arguments: [Dialect.Argument] = []
 
+    /// A writer that has bound nothing yet.
     public init() {}
 
     /// Binds a value and gives its placeholder (numbered, so the text may
@@ -15,6 +17,7 @@ public struct SQLWriter<Dialect: SQLDialect> {
         return Dialect.placeholder(arguments.count)
     }
 
+    /// Binds a whole number and gives its placeholder.
     public mutating func bind(_ value: Int64) -> String { bind(Dialect.argument(value)) }
 
     // MARK: Conditions

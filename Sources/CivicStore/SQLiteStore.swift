@@ -9,7 +9,8 @@ import GRDB
 /// `civic_row`, which keeps rows in the order they were added); the schema,
 /// the store format and the next generated keys live in `civic_schema`,
 /// `civic_meta` and `civic_sequence`. Values are encoded exactly (see
-/// SQLiteValues.swift); queries become one parameterized SELECT (see
+/// ColumnCodec.swift and SQLiteValues.swift); queries become one
+/// parameterized SELECT (QueryLowering, written in SQLiteDialect; see
 /// SQLiteQuery.swift).
 ///
 /// Files use WAL journal mode. A run's `begin` takes the write lock

@@ -779,7 +779,11 @@ public final class SQLiteStore: Store {
             let current = try next ?? self.nextID(db, entity)
             RowCheck.generateKey(&row, at: k, current: current, next: &next)
         }
-        try RowCheck.check(&row, fields, entity: entity)
+        // A row copied only if a value changes (the loop written here, not
+        // called: through an inout call each row was copied, +3% a run).
+        for i in fields.indices {
+            if let changed = try RowCheck.change(row[i], field: i, of: fields, entity: entity) { row[i] = changed }
+        }
         try self.checkReferences(db, row, t.referenceIndexes, t)
         do {
             let statement = try statement ?? db.cachedStatement(sql: sql ?? t.insertSQL)

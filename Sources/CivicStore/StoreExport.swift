@@ -75,11 +75,11 @@ public enum StoreExport {
 /// row's values, each in the JSON form a list field keeps it in.
 struct ExportRowForm {
     let entity: StoredEntity
-    let codecs: [SQLiteCodec]
+    let codecs: [ColumnCodec]
 
     init(_ entity: StoredEntity, in schema: StoreSchema) {
         self.entity = entity
-        codecs = entity.fields.map { SQLiteCodec.make($0.type, in: schema) }
+        codecs = entity.fields.map { ColumnCodec.make($0.type, in: schema) }
     }
 
     /// The row as a JSON array, or nil if a value cannot be written.

@@ -81,7 +81,7 @@ public final class StoreFill {
         var written = rows
         for i in waiting {
             var changes: [(key: Value, value: Value)] = []
-            for r in written.indices where i < written[r].count && k < written[r].count && !written[r][i].isNoneValue {
+            for r in written.indices where i < written[r].count && k < written[r].count && !written[r][i].isNone {
                 changes.append((written[r][k], written[r][i]))
                 written[r][i] = .none
             }

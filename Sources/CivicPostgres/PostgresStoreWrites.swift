@@ -79,10 +79,7 @@ extension PostgresStore {
         let t = try table(entity)
         try write(atomic: true) { () throws(StoreError) in
             var next: Int?
-            for row in rows {
-                let (key, added) = try insertRow(t, row, next: &next)
-                if !added { throw duplicate(t, key) }
-            }
+            try insertBatched(t, rows, next: &next, replacing: false)
             if let next { try setNextID(entity, next) }
         }
     }
@@ -90,11 +87,10 @@ extension PostgresStore {
     public func put(_ entity: String, rows: [[Value]]) throws(StoreError) {
         if rows.isEmpty { return }
         let t = try table(entity)
-        guard let k = t.keyIndex else { throw StoreError("the store has no entity '\(entity)' with a key") }
-        let sql = t.upsertSQL(key: k)
+        guard t.keyIndex != nil else { throw StoreError("the store has no entity '\(entity)' with a key") }
         try write(atomic: true) { () throws(StoreError) in
             var next: Int?
-            for row in rows { _ = try insertRow(t, row, next: &next, sql: sql) }
+            try insertBatched(t, rows, next: &next, replacing: true)
             if let next { try setNextID(entity, next) }
         }
     }
@@ -108,7 +104,16 @@ extension PostgresStore {
     /// Checks, encodes and inserts one row (a generated key that is none gets
     /// the next number); says in `next` what the sequence must move to, and
     /// gives the key and whether the row was added (not, when its key is stored).
-    func insertRow(_ t: SQLTable, _ values: [Value], next: inout Int?, sql: String? = nil) throws(StoreError) -> (Value, Bool) {
+    func insertRow(_ t: SQLTable, _ values: [Value], next: inout Int?) throws(StoreError) -> (Value, Bool) {
+        let prepared = try prepareRow(t, values, next: &next)
+        // A row whose key is stored is not added, and no error gives up the transaction.
+        let added = try client.query(t.insertIfAbsentSQL, prepared.arguments).changed > 0
+        return (prepared.key, added)
+    }
+
+    /// Checks and encodes one row for inserting: a generated key that is none
+    /// gets the next number, and `next` says what the sequence must move to.
+    func prepareRow(_ t: SQLTable, _ values: [Value], next: inout Int?) throws(StoreError) -> PreparedRow {
         let entity = t.entity.name
         let k = try t.keyField(ofInserted: values)
         var row = values
@@ -122,9 +127,7 @@ extension PostgresStore {
         var arguments: [PostgresParameter] = []
         arguments.reserveCapacity(row.count)
         for i in row.indices { arguments.append(try encode(row[i], t, i)) }
-        // A row whose key is stored is not added, and no error gives up the transaction.
-        let added = try client.query(sql ?? t.insertIfAbsentSQL, arguments).changed > 0
-        return (row[k], added)
+        return PreparedRow(key: row[k], arguments: arguments, keyIndex: k)
     }
 
     public func update(_ entity: String, key: Value, _ changes: [(field: String, value: Value)]) throws(StoreError) {

@@ -20,8 +20,15 @@ public final class SQLTable: Sendable {
     public let selectList: String
     /// `INSERT INTO "E" ("a", "b") VALUES (?1, ?2)`.
     public let insertSQL: String
+    /// `ON CONFLICT ("key") DO NOTHING`: a row whose key is stored is not added.
+    public let conflictIgnoreClause: String
+    /// `ON CONFLICT ("key") DO UPDATE SET` every other column: a row whose
+    /// key is stored replaces the stored one.
+    public let conflictUpdateClause: String
     /// An INSERT that does nothing when the key is stored.
     public let insertIfAbsentSQL: String
+    /// An INSERT that sets every other column of the row when its key is stored.
+    public let upsertSQL: String
     /// The row with the key given as the first parameter, and whether there is one.
     public let lookupSQL: String, existsSQL: String
     /// The `civic_row` of the row with the key given as the first parameter.
@@ -46,7 +53,13 @@ public final class SQLTable: Sendable {
         let first = Dialect.placeholder(1)
         insertSQL = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
             + columns.indices.map { Dialect.placeholder($0 + 1) }.joined(separator: ", ") + ")"
-        insertIfAbsentSQL = insertSQL + " ON CONFLICT (\(keyColumn)) DO NOTHING"
+        conflictIgnoreClause = "ON CONFLICT (\(keyColumn)) DO NOTHING"
+        let key = keyIndex
+        let others = names.indices.filter { $0 != key }
+        conflictUpdateClause = key == nil || others.isEmpty ? conflictIgnoreClause
+            : "ON CONFLICT (\(keyColumn)) DO UPDATE SET " + others.map { "\(names[$0]) = excluded.\(names[$0])" }.joined(separator: ", ")
+        insertIfAbsentSQL = insertSQL + " " + conflictIgnoreClause
+        upsertSQL = insertSQL + " " + conflictUpdateClause
         lookupSQL = "SELECT \(selectList) FROM \(table) AS t0 WHERE t0.\(keyColumn) = \(first)"
         existsSQL = "SELECT 1 FROM \(table) WHERE \(keyColumn) = \(first) LIMIT 1"
         locateSQL = "SELECT \(SQLName.quotedRowColumn) FROM \(table) WHERE \(keyColumn) = \(first)"
@@ -70,13 +83,5 @@ public final class SQLTable: Sendable {
     public func updateSQL<Dialect: SQLDialect>(_ indexes: [Int], _ dialect: Dialect.Type) -> String {
         let sets = indexes.enumerated().map { "\(columns[$0.element]) = \(Dialect.placeholder($0.offset + 1))" }
         return "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE \(SQLName.quotedRowColumn) = \(Dialect.placeholder(indexes.count + 1))"
-    }
-
-    /// An INSERT that sets every other column of the row when its key (field
-    /// `key`) is stored.
-    public func upsertSQL(key: Int) -> String {
-        let others = columns.indices.filter { $0 != key }
-        let update = others.isEmpty ? "NOTHING" : "UPDATE SET " + others.map { "\(columns[$0]) = excluded.\(columns[$0])" }.joined(separator: ", ")
-        return insertSQL + " ON CONFLICT (\(columns[key])) DO \(update)"
     }
 }

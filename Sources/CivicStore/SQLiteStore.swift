@@ -751,8 +751,8 @@ public final class SQLiteStore: Store {
     public func put(_ entity: String, rows: [[Value]]) throws(StoreError) {
         if rows.isEmpty { return }
         let t = try table(entity)
-        guard let k = t.keyIndex else { throw StoreError("the store has no entity '\(entity)' with a key") }
-        let sql = t.upsertSQL(key: k)
+        guard t.keyIndex != nil else { throw StoreError("the store has no entity '\(entity)' with a key") }
+        let sql = t.upsertSQL
         try write(atomic: true) { db in
             var next: Int?
             var added = false

@@ -602,6 +602,70 @@ private enum Community {
         e.dump()
     }
 
+    /// Thousands of rows in one call: PostgreSQL sends them a thousand to a
+    /// statement, so the rows around a statement's edges, a key given twice
+    /// in one call, a stored key met inside a statement, a row referring to
+    /// one of the same call, and generated keys must all come out as they
+    /// do one row at a time.
+    @Test func manyRowsAcrossStatements() throws {
+        let e = try Community.engines()
+        let w = { (k: String) in Value.reference(entity: "Worker", key: text(k)) }
+        func household(_ n: Int, members: Int = 1) -> [Value] {
+            [text("K\(n)"), n % 5 == 0 ? .none : w(["W1", "W2", "W3"][n % 3]), num(String(members)), text("东区")]
+        }
+        #expect(e.transaction("2,500 rows", { try $0.insert("Household", rows: (1...2_500).map { household($0) }) }) == nil)
+        #expect(e.row("Household", text("K1000"))?["worker"] == Value.none)
+        #expect(e.row("Household", text("K1001"))?["worker"] == w("W3"))
+        #expect(e.row("Household", text("K2500"))?["members"] == num("1"))
+        let stored = e.dump()
+
+        // A stored key inside the second statement: none of the call is kept, and the key is named.
+        let again = (2_501...4_000).map { household($0) } + [household(1_234)] + (4_001...4_100).map { household($0) }
+        #expect(e.transaction("a stored key among new rows", { try $0.insert("Household", rows: again) })
+                == "Household already has a row with id \"K1234\"")
+        // A key given twice in one call, a statement apart.
+        let twice = (5_001...6_500).map { household($0) } + [household(5_003)]
+        #expect(e.transaction("a key twice in one call", { try $0.insert("Household", rows: twice) })
+                == "Household already has a row with id \"K5003\"")
+        // A bad reference in the last statement.
+        var bad = (7_001...9_100).map { household($0) }
+        bad[2_050][1] = w("W9")
+        #expect(e.transaction("a bad reference late in the call", { try $0.insert("Household", rows: bad) })
+                == "field 'worker': there is no Worker with key \"W9\"")
+        #expect(e.dump() == stored)
+
+        // put: a key given twice in one call keeps the later row; stored rows are replaced.
+        let put = (2_000...3_200).map { household($0, members: 2) } + [household(2_100, members: 9), household(3_200, members: 5)]
+        #expect(e.transaction("put across statements", { try $0.put("Household", rows: put) }) == nil)
+        #expect(e.row("Household", text("K1999"))?["members"] == num("1"))
+        #expect(e.row("Household", text("K2000"))?["members"] == num("2"))
+        #expect(e.row("Household", text("K2100"))?["members"] == num("9"))
+        #expect(e.row("Household", text("K3200"))?["members"] == num("5"))
+        #expect(e.row("Household", text("K3199"))?["members"] == num("2"))
+
+        // Rows referring to rows given before them in the same call, and one that refers to a later row.
+        let r = { (k: String) in Value.reference(entity: "Resident", key: text(k)) }
+        func resident(_ n: Int, mentor: Value) throws -> [Value] {
+            try RowCheck.row(["id": text("C\(n)"), "age": num(String(20 + n % 50)), "mentor": mentor], for: Community.resident)
+        }
+        let chain = try (1...1_500).map { n in try resident(n, mentor: n == 1 ? .none : r("C\(n - 1)")) }
+        #expect(e.transaction("a chain of mentors", { try $0.insert("Resident", rows: chain) }) == nil)
+        #expect(e.row("Resident", text("C1500"))?["mentor"] == r("C1499"))
+        let ahead = try [resident(2_001, mentor: r("C2002")), resident(2_002, mentor: .none)]
+        #expect(e.transaction("a mentor given later", { try $0.insert("Resident", rows: ahead) })
+                == "field 'mentor': there is no Resident with key \"C2002\"")
+
+        // Generated keys: numbered in order across statements, and the next one follows.
+        let first = try #require(try? e.check("next note key", { try $0.nextKey("Note") }, { "\($0)" }).get())
+        let notes = (1...2_300).map { n in [Value.none, text("note \(n)"), .list([num(String(n))]), .list([w("W1")])] }
+        #expect(e.transaction("2,300 notes", { try $0.insert("Note", rows: notes) }) == nil)
+        #expect(e.row("Note", num(String(first)))?["text"] == text("note 1"))
+        #expect(e.row("Note", num(String(first + 2_299)))?["text"] == text("note 2300"))
+        let next = e.check("next note", { try $0.insert("Note", [.none, text("after"), .list([]), .list([])]) }, { $0.literal() })
+        #expect((try? next.get()) == num(String(first + 2_300)))
+        e.dump()
+    }
+
     /// MemoryStore lets a row be removed while another row of the same
     /// entity refers to it (reported as a bug); SQLite refuses, as it does
     /// for other entities.

@@ -90,7 +90,7 @@ extension PostgresStore {
 
     /// Makes the tables agree with the planned changes and records the new schema.
     func apply(_ changes: [SchemaChange]) throws(StoreError) {
-        located = [:]
+        transaction.located = [:]
         let newSchema = SchemaMigration.apply(changes, to: schema)
         var newTables: [String: SQLTable] = [:]
         for entity in newSchema.entities { newTables[entity.name] = SQLTable(entity, in: newSchema, namespace: namespace, dialect: PostgresDialect.self) }
@@ -134,6 +134,6 @@ extension PostgresStore {
         tables = newTables
         schemaVersion = version
         // Inside a run's transaction, a rollback must read the schema again.
-        if !marks.isEmpty { schemaChangedInTransaction = true }
+        if !transaction.marks.isEmpty { transaction.schemaChanged = true }
     }
 }

@@ -40,20 +40,9 @@ public final class PostgresStore: Store {
     }
     /// Whether the open transaction is a read-only snapshot (`beginReading`).
     var onlyReading = false
-    /// The open transaction and savepoints: the store's name for each and its SQL savepoint.
-    var marks: [(name: String, sql: String)] = []
-    /// Whether `prepare` changed the schema in the open transaction.
-    var schemaChangedInTransaction = false
-    /// The next generated key per entity, as read from `civic_sequence`.
-    var nextIDs: [String: Int] = [:] {
-        didSet { if nextIDs.isEmpty { located = [:] } }
-    }
-    /// Rows found by key in the open transaction (entity, stored key) → `civic_row`.
-    var located: [LocatedKey: Int64] = [:]
-    struct LocatedKey: Hashable {
-        var entity: String
-        var key: PostgresParameter
-    }
+    /// The open transaction: its savepoints, generated keys and rows found by key.
+    var transaction = SQLTransactionState<PostgresParameter>()
+    typealias LocatedKey = SQLTransactionState<PostgresParameter>.LocatedKey
     private var closed = false
 
     /// Opens the store a `postgres://` URL names, making the community's
@@ -160,7 +149,7 @@ public final class PostgresStore: Store {
 
     /// Reads the schema from `civic_schema` and makes the tables' shapes.
     func reload() throws(StoreError) {
-        nextIDs = [:]
+        transaction.nextIDs = [:]
         let version = try storedSchemaVersion()
         var entities: [StoredEntity] = []
         let found = try client.query("SELECT entity, fields FROM \(namespace).civic_schema ORDER BY position")
@@ -200,7 +189,7 @@ public final class PostgresStore: Store {
     func read<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         if closed { throw StoreError("the store \(location.description) is closed") }
         if !inTransaction {
-            located = [:]
+            transaction.located = [:]
             try refresh()
         }
         return try body()
@@ -228,7 +217,7 @@ public final class PostgresStore: Store {
                 throw error
             }
         }
-        located = [:]
+        transaction.located = [:]
         try startTransaction()
         do {
             let result = try body()
@@ -251,7 +240,7 @@ public final class PostgresStore: Store {
         inTransaction = true
         onlyReading = reading
         // Another connection may have given out generated keys since: read them again.
-        nextIDs = [:]
+        transaction.nextIDs = [:]
         do {
             if !reading {
                 _ = try client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", [.text(location.community)])
@@ -266,8 +255,8 @@ public final class PostgresStore: Store {
 
     /// After a change was undone: forget what may no longer hold.
     func recover() throws(StoreError) {
-        nextIDs = [:]
-        if schemaChangedInTransaction || !inTransaction { try reload() }
+        transaction.nextIDs = [:]
+        if transaction.schemaChanged || !inTransaction { try reload() }
     }
 
     /// The first column of every row.
@@ -326,29 +315,23 @@ public final class PostgresStore: Store {
             // As in MemoryStore, a new transaction starts from here.
             try client.execute("COMMIT")
             inTransaction = false
-            marks = []
-            schemaChangedInTransaction = false
         }
-        located = [:]
+        transaction.end()
         try startTransaction(reading: reading)
         do {
             let sql = savepointSQL(0, PostgresStore.transactionMark)
             try client.execute("SAVEPOINT \(sql)")
-            marks = [(PostgresStore.transactionMark, sql)]
+            transaction.marks = [(PostgresStore.transactionMark, sql)]
         } catch {
             try? client.execute("ROLLBACK")
             inTransaction = false
-            marks = []
+            transaction.marks = []
             throw error
         }
     }
 
     public func commit() throws(StoreError) {
-        defer {
-            marks = []
-            schemaChangedInTransaction = false
-            located = [:]
-        }
+        defer { transaction.end() }
         if inTransaction {
             do {
                 try client.execute("COMMIT")
@@ -356,7 +339,7 @@ public final class PostgresStore: Store {
             } catch {
                 try? client.execute("ROLLBACK")
                 inTransaction = false
-                nextIDs = [:]
+                transaction.nextIDs = [:]
                 try? reload()
                 throw error
             }
@@ -366,10 +349,10 @@ public final class PostgresStore: Store {
     public func rollback() {
         if inTransaction { try? client.execute("ROLLBACK") }
         inTransaction = false
-        marks = []
-        nextIDs = [:]
-        if schemaChangedInTransaction {
-            schemaChangedInTransaction = false
+        transaction.marks = []
+        transaction.nextIDs = [:]
+        if transaction.schemaChanged {
+            transaction.schemaChanged = false
             try? reload()
         }
     }
@@ -378,15 +361,14 @@ public final class PostgresStore: Store {
         if closed { throw StoreError("the store \(location.description) is closed") }
         var began = false
         if !inTransaction {
-            marks = []
-            located = [:]
+            transaction.end()
             try startTransaction()
             began = true
         }
         do {
-            let sql = savepointSQL(marks.count, name)
+            let sql = savepointSQL(transaction.marks.count, name)
             try client.execute("SAVEPOINT \(sql)")
-            marks.append((name, sql))
+            transaction.marks.append((name, sql))
         } catch {
             if began {
                 try? client.execute("ROLLBACK")
@@ -397,26 +379,22 @@ public final class PostgresStore: Store {
     }
 
     public func releaseSavepoint(_ name: String) throws(StoreError) {
-        guard let i = marks.lastIndex(where: { $0.name == name }) else {
-            throw StoreError("no savepoint named '\(name)'")
-        }
+        let i = try transaction.mark(name)
         if i == 0 {
             // Nothing is left to roll back to: what was done is kept.
             try commit()
         } else {
-            try client.execute("RELEASE SAVEPOINT \(marks[i].sql)")
-            marks.removeSubrange(i...)
+            try client.execute("RELEASE SAVEPOINT \(transaction.marks[i].sql)")
+            transaction.marks.removeSubrange(i...)
         }
     }
 
     public func rollback(toSavepoint name: String) throws(StoreError) {
-        guard let i = marks.lastIndex(where: { $0.name == name }) else {
-            throw StoreError("no savepoint named '\(name)'")
-        }
-        try client.execute("ROLLBACK TO SAVEPOINT \(marks[i].sql)")
-        marks.removeSubrange((i + 1)...)
-        nextIDs = [:]
-        if schemaChangedInTransaction { try reload() }
+        let i = try transaction.mark(name)
+        try client.execute("ROLLBACK TO SAVEPOINT \(transaction.marks[i].sql)")
+        transaction.marks.removeSubrange((i + 1)...)
+        transaction.nextIDs = [:]
+        if transaction.schemaChanged { try reload() }
     }
 
     public func dump() throws(StoreError) -> String {

@@ -25,11 +25,11 @@ extension PostgresStore {
             let version = try storedSchemaVersion() + 1
             _ = try client.query("UPDATE \(namespace).civic_meta SET value = $1 WHERE name = 'schema_version'", [.text(String(version))])
             install(StoreSchema(entities: []))
-            nextIDs = [:]
-            located = [:]
+            transaction.nextIDs = [:]
+            transaction.located = [:]
             schemaVersion = version
             // Inside a run's transaction, a rollback must read the schema again.
-            if !marks.isEmpty { schemaChangedInTransaction = true }
+            if !transaction.marks.isEmpty { transaction.schemaChanged = true }
         }
     }
 

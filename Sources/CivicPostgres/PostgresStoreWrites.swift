@@ -7,29 +7,29 @@ import CivicSyntax
 // run's transaction: PostgreSQL would give up the whole transaction.
 extension PostgresStore {
     func nextID(_ entity: String) throws(StoreError) -> Int {
-        if let n = nextIDs[entity] { return n }
+        if let n = transaction.nextIDs[entity] { return n }
         var n = 1
         if let cell = try firstColumn("SELECT next_id FROM \(namespace).civic_sequence WHERE entity = $1", [.text(entity)]).first,
            let v = try? cell.decode(Int64.self) {
             n = Int(v)
         }
-        nextIDs[entity] = n
+        transaction.nextIDs[entity] = n
         return n
     }
 
     func setNextID(_ entity: String, _ n: Int) throws(StoreError) {
         _ = try client.query("INSERT INTO \(namespace).civic_sequence (entity, next_id) VALUES ($1, $2) ON CONFLICT (entity) DO UPDATE SET next_id = EXCLUDED.next_id",
                              [.text(entity), .integer(Int64(n))])
-        nextIDs[entity] = n
+        transaction.nextIDs[entity] = n
     }
 
     /// The `civic_row` of the row with this key, or nil.
     func locate(_ t: SQLTable, _ key: Value) throws(StoreError) -> Int64? {
         guard let k = t.keyIndex, let e = t.codecs[k].lookupParameter(key) else { return nil }
         let known = LocatedKey(entity: t.entity.name, key: e)
-        if let r = located[known] { return r }
+        if let r = transaction.located[known] { return r }
         guard let cell = try firstColumn(t.locateSQL, [e]).first, let r = try? cell.decode(Int64.self) else { return nil }
-        if inTransaction { located[known] = r }
+        if inTransaction { transaction.located[known] = r }
         return r
     }
 
@@ -155,7 +155,7 @@ extension PostgresStore {
                 if !(try firstColumn(probe.sql, probe.arguments)).isEmpty { throw probe.refusal }
             }
             _ = try client.query("DELETE FROM \(t.table) WHERE \(SQLName.quotedRowColumn) = $1", [.integer(r)])
-            located = [:]
+            transaction.located = [:]
         }
     }
 
@@ -170,9 +170,8 @@ extension PostgresStore {
 
     public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
         try read { () throws(StoreError) in
-            let t = try table(entity)
-            guard let k = t.keyIndex, let e = t.codecs[k].lookupParameter(key) else { return false }
-            return try !firstColumn(t.existsSQL, [e]).isEmpty
+            // Found through `located`: a rule asks this of the same few rows again and again.
+            try locate(try table(entity), key) != nil
         }
     }
 }

@@ -29,8 +29,8 @@ public final class SQLTable: Sendable {
     public let insertIfAbsentSQL: String
     /// An INSERT that sets every other column of the row when its key is stored.
     public let upsertSQL: String
-    /// The row with the key given as the first parameter, and whether there is one.
-    public let lookupSQL: String, existsSQL: String
+    /// The row with the key given as the first parameter.
+    public let lookupSQL: String
     /// The `civic_row` of the row with the key given as the first parameter.
     public let locateSQL: String
     /// The fields that hold references (checked on every insert).
@@ -61,7 +61,6 @@ public final class SQLTable: Sendable {
         insertIfAbsentSQL = insertSQL + " " + conflictIgnoreClause
         upsertSQL = insertSQL + " " + conflictUpdateClause
         lookupSQL = "SELECT \(selectList) FROM \(table) AS t0 WHERE t0.\(keyColumn) = \(first)"
-        existsSQL = "SELECT 1 FROM \(table) WHERE \(keyColumn) = \(first) LIMIT 1"
         locateSQL = "SELECT \(SQLName.quotedRowColumn) FROM \(table) WHERE \(keyColumn) = \(first)"
         referenceIndexes = entity.fields.indices.filter { i in
             if case .reference = entity.fields[i].type { return true }

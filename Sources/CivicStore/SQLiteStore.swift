@@ -36,26 +36,9 @@ public final class SQLiteStore: Store {
     /// SQLite's `data_version` when the schema was read: it changes when
     /// another connection commits.
     var dataVersion: Int64 = -1
-    /// The open transaction and savepoints, as MemoryStore keeps its
-    /// snapshots: the store's name for each and its SQL savepoint.
-    var marks: [(name: String, sql: String)] = []
-    /// Whether `prepare` changed the schema in the open transaction (a
-    /// rollback then reads it again).
-    var schemaChangedInTransaction = false
-    /// The next generated key per entity, as read from `civic_sequence`.
-    var nextIDs: [String: Int] = [:] {
-        // Whenever these are forgotten (a rollback, a new schema), so are the rows located.
-        didSet { if nextIDs.isEmpty { located = [:] } }
-    }
-    /// Rows found by key in the open transaction (entity → stored key → row
-    /// number), so that a reference checked once is not looked up again.
-    /// Forgotten when a row is removed and when the transaction ends.
-    var located: [LocatedKey: Int64] = [:]
-    /// A row's key in `located`: its entity and its stored key.
-    struct LocatedKey: Hashable {
-        var entity: String
-        var key: DatabaseValue
-    }
+    /// The open transaction: its savepoints, generated keys and rows found by key.
+    var transaction = SQLTransactionState<DatabaseValue>()
+    typealias LocatedKey = SQLTransactionState<DatabaseValue>.LocatedKey
     /// Set while `prepare` changes tables: if it fails, the schema is read again.
     var schemaInFlux = false
     /// Whether the page cache is SQLite's small one (see `useCache`).
@@ -207,7 +190,7 @@ public final class SQLiteStore: Store {
     /// Reads the schema from `civic_schema` and makes the tables' shapes.
     func reload(_ db: Database) throws {
         dataVersion = -1
-        nextIDs = [:]
+        transaction.nextIDs = [:]
         var entities: [StoredEntity] = []
         let exists = try values(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'civic_schema'")
         if !exists.isEmpty {
@@ -256,11 +239,10 @@ public final class SQLiteStore: Store {
             return try queue.inDatabase { db in
                 if !db.isInsideTransaction {
                     // Others may change the file between transactions.
-                    self.located = [:]
-                    if !self.marks.isEmpty {
+                    self.transaction.located = [:]
+                    if !self.transaction.marks.isEmpty {
                         // The transaction ended without us (SQLite rolls back on some I/O errors).
-                        self.marks = []
-                        self.schemaChangedInTransaction = false
+                        self.transaction.end()
                         try self.reload(db)
                     } else if refresh {
                         try self.refresh(db)
@@ -307,7 +289,7 @@ public final class SQLiteStore: Store {
 
     /// After a change was undone: forget what may no longer hold.
     func recover(_ db: Database) {
-        nextIDs = [:]
+        transaction.nextIDs = [:]
         if schemaInFlux {
             schemaInFlux = false
             if (try? reload(db)) == nil { dataVersion = -1 }
@@ -494,7 +476,7 @@ public final class SQLiteStore: Store {
     /// Makes the tables agree with the planned changes and records the new schema.
     func apply(_ db: Database, _ changes: [SchemaChange]) throws {
         schemaInFlux = true
-        located = [:]
+        transaction.located = [:]
         let newSchema = SchemaMigration.apply(changes, to: schema)
         var newTables: [String: SQLTable] = [:]
         for entity in newSchema.entities { newTables[entity.name] = SQLTable(entity, in: newSchema, dialect: SQLiteDialect.self) }
@@ -547,7 +529,7 @@ public final class SQLiteStore: Store {
         tables = newTables
         schemaInFlux = false
         // Inside a run's transaction, a rollback must read the schema again.
-        if !marks.isEmpty { schemaChangedInTransaction = true }
+        if !transaction.marks.isEmpty { transaction.schemaChanged = true }
     }
 
     // MARK: Transactions
@@ -577,8 +559,7 @@ public final class SQLiteStore: Store {
             if db.isInsideTransaction {
                 // As in MemoryStore, a new transaction starts from here.
                 try db.execute(sql: "COMMIT")
-                self.marks = []
-                self.schemaChangedInTransaction = false
+                self.transaction.end()
             }
             try self.useCache(db, forReading: reading)
             try db.execute(sql: reading ? "BEGIN DEFERRED" : self.beginSQL)
@@ -586,10 +567,10 @@ public final class SQLiteStore: Store {
                 try self.refresh(db)
                 let sql = self.savepointSQL(0, SQLiteStore.transactionMark)
                 try db.execute(sql: "SAVEPOINT \(sql)")
-                self.marks = [(SQLiteStore.transactionMark, sql)]
+                self.transaction.marks = [(SQLiteStore.transactionMark, sql)]
             } catch {
                 try? db.execute(sql: "ROLLBACK")
-                self.marks = []
+                self.transaction.marks = []
                 throw error
             }
         }
@@ -598,18 +579,17 @@ public final class SQLiteStore: Store {
     public func commit() throws(StoreError) {
         try run(refresh: false) { db in
             if db.isInsideTransaction { try db.execute(sql: "COMMIT") }
-            self.marks = []
-            self.schemaChangedInTransaction = false
+            self.transaction.end()
         }
     }
 
     public func rollback() {
         _ = try? run(refresh: false) { db in
             if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
-            self.marks = []
-            self.nextIDs = [:]
-            if self.schemaChangedInTransaction {
-                self.schemaChangedInTransaction = false
+            self.transaction.marks = []
+            self.transaction.nextIDs = [:]
+            if self.transaction.schemaChanged {
+                self.transaction.schemaChanged = false
                 try self.reload(db)
             }
         }
@@ -619,15 +599,15 @@ public final class SQLiteStore: Store {
         try run(refresh: false) { db in
             var began = false
             if !db.isInsideTransaction {
-                self.marks = []
+                self.transaction.marks = []
                 try db.execute(sql: self.beginSQL)
                 began = true
             }
             do {
                 if began { try self.refresh(db) }
-                let sql = self.savepointSQL(self.marks.count, name)
+                let sql = self.savepointSQL(self.transaction.marks.count, name)
                 try db.execute(sql: "SAVEPOINT \(sql)")
-                self.marks.append((name, sql))
+                self.transaction.marks.append((name, sql))
             } catch {
                 if began { try? db.execute(sql: "ROLLBACK") }
                 throw error
@@ -637,49 +617,44 @@ public final class SQLiteStore: Store {
 
     public func releaseSavepoint(_ name: String) throws(StoreError) {
         try run(refresh: false) { db in
-            guard let i = self.marks.lastIndex(where: { $0.name == name }) else {
-                throw StoreError("no savepoint named '\(name)'")
-            }
+            let i = try self.transaction.mark(name)
             if i == 0 {
                 // Nothing is left to roll back to: what was done is kept.
                 if db.isInsideTransaction { try db.execute(sql: "COMMIT") }
-                self.marks = []
-                self.schemaChangedInTransaction = false
+                self.transaction.end()
             } else {
-                try db.execute(sql: "RELEASE \(self.marks[i].sql)")
-                self.marks.removeSubrange(i...)
+                try db.execute(sql: "RELEASE \(self.transaction.marks[i].sql)")
+                self.transaction.marks.removeSubrange(i...)
             }
         }
     }
 
     public func rollback(toSavepoint name: String) throws(StoreError) {
         try run(refresh: false) { db in
-            guard let i = self.marks.lastIndex(where: { $0.name == name }) else {
-                throw StoreError("no savepoint named '\(name)'")
-            }
-            try db.execute(sql: "ROLLBACK TO \(self.marks[i].sql)")
-            self.marks.removeSubrange((i + 1)...)
-            self.nextIDs = [:]
-            if self.schemaChangedInTransaction { try self.reload(db) }
+            let i = try self.transaction.mark(name)
+            try db.execute(sql: "ROLLBACK TO \(self.transaction.marks[i].sql)")
+            self.transaction.marks.removeSubrange((i + 1)...)
+            self.transaction.nextIDs = [:]
+            if self.transaction.schemaChanged { try self.reload(db) }
         }
     }
 
     // MARK: Writes
 
     func nextID(_ db: Database, _ entity: String) throws -> Int {
-        if let n = nextIDs[entity] { return n }
+        if let n = transaction.nextIDs[entity] { return n }
         var n = 1
         if case .int64(let v)? = try values(db, "SELECT next_id FROM civic_sequence WHERE entity = ?1", [entity.databaseValue]).first?.storage {
             n = Int(v)
         }
-        nextIDs[entity] = n
+        transaction.nextIDs[entity] = n
         return n
     }
 
     func setNextID(_ db: Database, _ entity: String, _ n: Int) throws {
         try exec(db, "INSERT INTO civic_sequence (entity, next_id) VALUES (?1, ?2) ON CONFLICT (entity) DO UPDATE SET next_id = excluded.next_id",
                  [entity.databaseValue, Int64(n).databaseValue])
-        nextIDs[entity] = n
+        transaction.nextIDs[entity] = n
     }
 
     /// The `civic_row` of the row with this key (matched as MemoryStore
@@ -687,10 +662,10 @@ public final class SQLiteStore: Store {
     func locate(_ db: Database, _ t: SQLTable, _ key: Value) throws -> Int64? {
         guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return nil }
         let known = LocatedKey(entity: t.entity.name, key: e)
-        if let r = located[known] { return r }
+        if let r = transaction.located[known] { return r }
         let found = try values(db, t.locateSQL, [e])
         guard case .int64(let r)? = found.first?.storage else { return nil }
-        if db.isInsideTransaction { located[known] = r }
+        if db.isInsideTransaction { transaction.located[known] = r }
         return r
     }
 
@@ -823,7 +798,7 @@ public final class SQLiteStore: Store {
                 if !(try self.values(db, probe.sql, probe.arguments)).isEmpty { throw probe.refusal }
             }
             try self.exec(db, "DELETE FROM \(t.table) WHERE \(SQLName.quotedRowColumn) = ?1", [r.databaseValue])
-            self.located = [:]
+            self.transaction.located = [:]
         }
     }
 
@@ -838,9 +813,8 @@ public final class SQLiteStore: Store {
 
     public func contains(_ entity: String, key: Value) throws(StoreError) -> Bool {
         try run { db in
-            let t = try self.table(entity)
-            guard let k = t.keyIndex, let e = t.codecs[k].encodeLookup(key) else { return false }
-            return try !self.values(db, t.existsSQL, [e]).isEmpty
+            // Found through `located`: a rule asks this of the same few rows again and again.
+            try self.locate(db, try self.table(entity), key) != nil
         }
     }
 

@@ -21,10 +21,10 @@ extension SQLiteStore {
             try self.exec(db, "DELETE FROM civic_schema")
             try self.exec(db, "DELETE FROM civic_sequence")
             self.install(StoreSchema(entities: []))
-            self.nextIDs = [:]
+            self.transaction.nextIDs = [:]
             self.schemaInFlux = false
             // Inside a run's transaction, a rollback must read the schema again.
-            if !self.marks.isEmpty { self.schemaChangedInTransaction = true }
+            if !self.transaction.marks.isEmpty { self.transaction.schemaChanged = true }
         }
     }
 }

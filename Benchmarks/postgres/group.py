@@ -13,7 +13,7 @@ made beforehand (untimed: SQLite copied from the prepared file; PostgreSQL's
 community dropped and made again from a prepared one). The summaries
 (summary.civic) of the two must agree exactly.
 
-Step 2, several clients: the events split into as many files as clients,
+Step 2, several clients (one client is step 1's run): the events split into as many files as clients,
 whole months each (a budget is per month), applied by that many `civic run`
 processes started together; timed until the last ends.
   (a) all on one community: runs that write on one community follow one
@@ -142,8 +142,12 @@ def run_group(args, civic, rules_setup, fresh_copy, timed, normalize, data):
               flush=True)
         print("\n".join("    " + line for line in pg_out.splitlines()[:12]), flush=True)
 
-        # Step 2: several clients at once.
+        # Step 2: several clients at once (one client is step 1's run, on one
+        # community and on a community of its own alike).
         for n in [int(c) for c in args.clients.split(",")]:
+            if n == 1:
+                rows += [("1 client, one community", "PostgreSQL", 1, p, True), ("1 client, a community each", "PostgreSQL", 1, p, None)]
+                continue
             parts = split_by_month(events_csv, n, data)
             for shared in [True, False]:
                 names = ["bench_run"] * n if shared else [f"bench_client{i + 1}" for i in range(n)]

@@ -235,6 +235,10 @@ public final class Engine: @unchecked Sendable {
         _ = try Bookkeeper.expire(store, asOf: machine.now, operatorName: machine.operatorName)
     }
 
+    /// How many events of a file are read before they are applied, and
+    /// their keys told to the store at once.
+    static let eventsLookedUpAtOnce = 500
+
     /// Applies the events of a file, in order; the first error stops it (and the caller rolls back).
     func applyEvents(_ type: String, _ path: String, _ machine: Machine) -> Diagnostic? {
         guard let entity = machine.storeSchema.entity(type), checker.schema.events[type] != nil else {
@@ -245,24 +249,30 @@ public final class Engine: @unchecked Sendable {
         let fileName = URL(fileURLWithPath: path).lastPathComponent
         // The file is read as its events are applied (a million rows are
         // never held at once); a bad row stops the run when it is reached,
-        // and the caller rolls back what the rows before it did.
+        // and the caller rolls back what the rows before it did. Events go
+        // in groups, whose keys the store is told first (`willInsert`).
         var failure: Diagnostic?
         var done = 0
-        do throws(ImportError) {
-            try DataImport.forEachRow(path: path, displayName: path, entity: entity, schema: machine.storeSchema) { row, read in
-                var values = row.values
-                // An event without an id in the file is named by its place in it, so
-                // that loading the same file again handles nothing twice.
-                if let idIndex, idIndex < values.count, values[idIndex] == .none {
-                    values[idIndex] = .text("\(fileName):\(row.line)")
+        var group: [(values: [Value], line: Int)] = []
+        group.reserveCapacity(Engine.eventsLookedUpAtOnce)
+        func apply(_ read: DataImport.Progress) -> Bool {
+            defer { group.removeAll(keepingCapacity: true) }
+            if let idIndex {
+                do throws(StoreError) {
+                    try machine.store.willInsert(type, keys: group.map { idIndex < $0.values.count ? $0.values[idIndex] : .none })
+                } catch {
+                    failure = Diagnostic(.error, "\(path): \(error.message)", at: .unknown, hint: error.hint, reveal: options.reveal)
+                    return false
                 }
+            }
+            for (values, line) in group {
                 do throws(RuntimeError) {
                     // Rules without loops take no steps: the clock, Ctrl-C and the heap are checked here too.
                     try machine.checkClock(at: .unknown)
                     try Compiler.emitEvent(type, values, on: machine)
                 } catch {
                     var d = error.diagnostic(reveal: options.reveal)
-                    d.message = "\(path):\(row.line): \(d.message)"
+                    d.message = "\(path):\(line): \(d.message)"
                     failure = d
                     return false
                 }
@@ -272,11 +282,28 @@ public final class Engine: @unchecked Sendable {
                     let estimate = read.bytesRead > 0 ? Int(Double(done) * Double(read.fileSize) / Double(read.bytesRead)) : done
                     progress(done, max(done + 1, estimate))
                 }
-                return true
+            }
+            return true
+        }
+        var last = DataImport.Progress(bytesRead: 0, fileSize: 0)
+        do throws(ImportError) {
+            try DataImport.forEachRow(path: path, displayName: path, entity: entity, schema: machine.storeSchema) { row, read in
+                var values = row.values
+                // An event without an id in the file is named by its place in it, so
+                // that loading the same file again handles nothing twice.
+                if let idIndex, idIndex < values.count, values[idIndex] == .none {
+                    values[idIndex] = .text("\(fileName):\(row.line)")
+                }
+                group.append((values, row.line))
+                last = read
+                return group.count < Engine.eventsLookedUpAtOnce || apply(read)
             }
         } catch {
+            // The rows before the bad one are applied first, as one by one.
+            if failure == nil, !group.isEmpty, !apply(last) { return failure }
             return Diagnostic(.error, error.message, at: .unknown, reveal: options.reveal)
         }
+        if failure == nil, !group.isEmpty { _ = apply(last) }
         if let failure { return failure }
         if done > 0 { options.progress?(done, done) }
         return nil

@@ -63,7 +63,7 @@ extension PostgresStore {
             if !added && !replacing { throw duplicate(t, first.key) }
             return
         }
-        let sql = batchSQL(t, rows: batch.count, replacing: replacing)
+        let sql = t.postgresInsertSQL(rows: batch.count, replacing: replacing)
         var arguments: [PostgresParameter] = []
         arguments.reserveCapacity(batch.count * t.columns.count)
         for row in batch { arguments += row.arguments }
@@ -82,25 +82,6 @@ extension PostgresStore {
             throw duplicate(t, row.key)
         }
     }
-
-    /// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ...` for `rows` rows,
-    /// doing nothing with a row whose key is stored, or (`replacing`)
-    /// updating the stored row.
-    private func batchSQL(_ t: SQLTable, rows: Int, replacing: Bool) -> String {
-        let columns = t.columns.count
-        var sql = "INSERT INTO \(t.table) (\(t.columns.joined(separator: ", "))) VALUES "
-        sql.reserveCapacity(sql.utf8.count + rows * columns * 7 + 200)
-        for r in 0..<rows {
-            sql += r == 0 ? "(" : ", ("
-            for c in 0..<columns {
-                if c > 0 { sql += ", " }
-                sql += PostgresDialect.placeholder(r * columns + c + 1)
-            }
-            sql += ")"
-        }
-        sql += " " + (replacing ? t.conflictUpdateClause : t.conflictIgnoreClause)
-        return sql
-    }
 }
 
 /// A row checked and encoded for inserting: its key, and the statement's
@@ -112,4 +93,25 @@ struct PreparedRow {
 
     /// The key as the server compares it.
     var keyArgument: PostgresParameter { arguments[keyIndex] }
+}
+
+extension SQLTable {
+    /// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ...` for `rows` rows,
+    /// doing nothing with a row whose key is stored, or (`replacing`)
+    /// updating the stored row.
+    func postgresInsertSQL(rows: Int, replacing: Bool) -> String {
+        let count = columns.count
+        var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        sql.reserveCapacity(sql.utf8.count + rows * count * 7 + 200)
+        for r in 0..<rows {
+            sql += r == 0 ? "(" : ", ("
+            for c in 0..<count {
+                if c > 0 { sql += ", " }
+                sql += PostgresDialect.placeholder(r * count + c + 1)
+            }
+            sql += ")"
+        }
+        sql += " " + (replacing ? conflictUpdateClause : conflictIgnoreClause)
+        return sql
+    }
 }

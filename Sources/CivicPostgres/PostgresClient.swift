@@ -14,6 +14,8 @@ final class PostgresClient {
     let location: PostgresLocation
     let logger: Logger
     private var closed = false
+    /// New rows of one table whose INSERT is held back (`insertLater`).
+    var waiting: WaitingRows?
 
     /// How long connecting may take before the server is called unreachable.
     static let connectTimeoutSeconds: Int64 = 10
@@ -56,6 +58,18 @@ final class PostgresClient {
 
     /// Runs one statement and gives its rows and the number of rows it changed.
     func query(_ sql: String, _ parameters: [PostgresParameter] = []) throws(StoreError) -> (rows: [PostgresRow], changed: Int) {
+        if let waiting {
+            if sql == "ROLLBACK" {
+                self.waiting = nil
+            } else if waiting.mustGoBefore(sql) {
+                try sendWaiting()
+            }
+        }
+        return try send(sql, parameters)
+    }
+
+    /// Sends one statement, now.
+    func send(_ sql: String, _ parameters: [PostgresParameter]) throws(StoreError) -> (rows: [PostgresRow], changed: Int) {
         let query = PostgresQuery(unsafeSQL: sql, binds: PostgresParameter.bindings(parameters))
         do {
             let result = try connection.query(query, logger: logger).wait()

@@ -42,6 +42,9 @@ public final class PostgresStore: Store {
     var onlyReading = false
     /// The open transaction: its savepoints, generated keys and rows found by key.
     var transaction = SQLTransactionState<PostgresParameter>()
+    /// The keys of the rows `willInsert` said are coming, as found; forgotten
+    /// at any other write and whenever the transaction ends or goes back.
+    var expected: ExpectedKeys?
     typealias LocatedKey = SQLTransactionState<PostgresParameter>.LocatedKey
     private var closed = false
 
@@ -85,6 +88,7 @@ public final class PostgresStore: Store {
     public func close() {
         if closed { return }
         closed = true
+        expected = nil
         if inTransaction { try? client.execute("ROLLBACK") }
         if dropsSchemaOnClose { try? client.execute("DROP SCHEMA IF EXISTS \(namespace) CASCADE") }
         client.close()
@@ -198,6 +202,7 @@ public final class PostgresStore: Store {
     /// Runs a change. Outside a transaction it is its own transaction; inside
     /// one, an `atomic` change of several statements is kept whole or not at all.
     func write<T>(atomic: Bool, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        expected = nil
         if closed { throw StoreError("the store \(location.description) is closed") }
         if onlyReading {
             throw StoreError("this run began as one that only reads (on a snapshot of \(location.description), without the lock that writing needs), and cannot write",
@@ -310,6 +315,7 @@ public final class PostgresStore: Store {
     public func beginReading() throws(StoreError) { try begin(reading: true) }
 
     func begin(reading: Bool) throws(StoreError) {
+        expected = nil
         if closed { throw StoreError("the store \(location.description) is closed") }
         if inTransaction {
             // As in MemoryStore, a new transaction starts from here.
@@ -331,6 +337,7 @@ public final class PostgresStore: Store {
     }
 
     public func commit() throws(StoreError) {
+        expected = nil
         defer { transaction.end() }
         if inTransaction {
             do {
@@ -347,6 +354,7 @@ public final class PostgresStore: Store {
     }
 
     public func rollback() {
+        expected = nil
         if inTransaction { try? client.execute("ROLLBACK") }
         inTransaction = false
         transaction.marks = []
@@ -379,6 +387,7 @@ public final class PostgresStore: Store {
     }
 
     public func releaseSavepoint(_ name: String) throws(StoreError) {
+        expected = nil
         let i = try transaction.mark(name)
         if i == 0 {
             // Nothing is left to roll back to: what was done is kept.
@@ -390,6 +399,7 @@ public final class PostgresStore: Store {
     }
 
     public func rollback(toSavepoint name: String) throws(StoreError) {
+        expected = nil
         let i = try transaction.mark(name)
         try client.execute("ROLLBACK TO SAVEPOINT \(transaction.marks[i].sql)")
         transaction.marks.removeSubrange((i + 1)...)

@@ -66,6 +66,9 @@ extension PostgresStore {
         guard let k = t.keyIndex, k < values.count, !values[k].isNone else {
             throw StoreError("a row of \(entity) needs its key given")
         }
+        if let known = expected, known.entity == entity, !t.generatesKey {
+            if let added = try insertExpected(t, values, known) { return added }
+        }
         return try write(atomic: t.generatesKey) { () throws(StoreError) in
             var next: Int?
             let (_, added) = try insertRow(t, values, next: &next)

@@ -38,6 +38,9 @@ public final class Machine {
     /// What makes the heap be measured at a growth point: a sixteenth of the limit.
     @exclusivity(unchecked) var heapCheckBytes = Int.max
     @exclusivity(unchecked) var lastHeapCheck: UInt64 = 0
+    /// Nanoseconds from one measure of the heap on the steps' path to the next
+    /// (`Machine.heapCheckPeriod`, or longer when measuring takes long).
+    @exclusivity(unchecked) var heapCheckWait: UInt64 = Machine.heapCheckPeriod
     /// A request to stop from outside (the REPL's Ctrl-C), seen with the time limit.
     public var interruption: Interruption?
 

@@ -7,8 +7,15 @@ import CivicSyntax
 extension Machine {
     /// Steps between two checks of the clock (and of Ctrl-C and the heap).
     static let checkInterval = 1_024
-    /// Nanoseconds between two measures of the heap on the steps' path.
+    /// Nanoseconds between two measures of the heap on the steps' path, at
+    /// the least.
     static let heapCheckPeriod: UInt64 = 5_000_000
+    /// How many times as long as the last measure took the next one waits:
+    /// glibc measures by walking its free lists, which on a large heap full of
+    /// holes takes milliseconds (a run of a million events over PostgreSQL
+    /// spent three quarters of its time measuring), so measuring may take at
+    /// most a fiftieth of a run.
+    static let heapCheckSpacing: UInt64 = 50
     /// The memory a value takes per item of a List (the items themselves;
     /// what they hold is counted when it is made).
     public static let bytesPerItem = MemoryLayout<Value>.stride
@@ -34,6 +41,7 @@ extension Machine {
         heapAtStart = memoryLimit == .max ? 0 : SystemMeasures.heapInUse()
         grownSinceHeapCheck = 0
         lastHeapCheck = now
+        heapCheckWait = Machine.heapCheckPeriod
     }
 
     /// The checks `step` makes every `checkInterval` steps: the step limit,
@@ -53,9 +61,11 @@ extension Machine {
         guard deadline != .max || memoryLimit != .max else { return }
         let now = SystemMeasures.nanoseconds()
         if now >= deadline, let timeout = limits.timeout { throw .timeLimit(timeout, at: span) }
-        if memoryLimit != .max && now &- lastHeapCheck >= Machine.heapCheckPeriod {
-            lastHeapCheck = now
+        if memoryLimit != .max && now &- lastHeapCheck >= heapCheckWait {
             if heapExceeds(adding: 0) { throw .memoryLimit(memoryLimit, at: span) }
+            let after = SystemMeasures.nanoseconds()
+            heapCheckWait = max(Machine.heapCheckPeriod, (after &- now) &* Machine.heapCheckSpacing)
+            lastHeapCheck = after
         }
     }
 

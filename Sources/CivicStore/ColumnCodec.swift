@@ -186,7 +186,7 @@ public indirect enum ColumnCodec: Sendable {
         case (.reference(let entity, let keyCodec), _):
             return .reference(entity: entity, key: try keyCodec.value(stored))
         case (.list, .text(let s)):
-            guard let json = SQLiteJSON.parse(s) else { throw Unreadable() }
+            guard let json = StoredJSON.parse(s) else { throw Unreadable() }
             return try decodeJSON(json)
         default:
             throw Unreadable()

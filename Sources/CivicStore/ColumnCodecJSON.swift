@@ -12,15 +12,15 @@ extension ColumnCodec {
             guard ColumnCodec.micro(n) != nil else { return false }
             out += n.description
         case (.text, .text(let s)):
-            SQLiteJSON.writeString(s, into: &out)
+            StoredJSON.writeString(s, into: &out)
         case (.bool, .bool(let b)):
             out += b ? "true" : "false"
         case (.date, .date(let d)):
-            SQLiteJSON.writeString(d.description, into: &out)
+            StoredJSON.writeString(d.description, into: &out)
         case (.time, .time(let t)):
-            SQLiteJSON.writeString(StoredForms.text(t), into: &out)
+            StoredJSON.writeString(StoredForms.text(t), into: &out)
         case (.duration, .duration(let d)):
-            SQLiteJSON.writeString(StoredForms.text(d), into: &out)
+            StoredJSON.writeString(StoredForms.text(d), into: &out)
         case (.reference(let entity, let keyCodec), _):
             guard let key = ColumnCodec.key(of: value, in: entity), !key.isNone else { return false }
             return keyCodec.writeJSON(key, into: &out)
@@ -47,7 +47,7 @@ extension ColumnCodec {
     }
 
     /// The value of a JSON list item written by `writeJSON`.
-    func decodeJSON(_ json: SQLiteJSON) throws(Unreadable) -> Value {
+    func decodeJSON(_ json: StoredJSON) throws(Unreadable) -> Value {
         switch (self, json) {
         case (_, .null):
             return .none

@@ -105,6 +105,11 @@ public enum DataImport {
         public var bytesRead: Int
         /// The file's size (0 if it could not be told).
         public var fileSize: Int
+
+        public init(bytesRead: Int, fileSize: Int) {
+            self.bytesRead = bytesRead
+            self.fileSize = fileSize
+        }
     }
 
     /// Reads a CSV or JSON file as `read(path:...)` does, but gives each row

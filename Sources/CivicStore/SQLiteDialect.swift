@@ -71,7 +71,7 @@ enum SQLiteDialect: SQLDialect {
                         if i > 0 { json += "," }
                         switch e.storage {
                         case .int64(let n): json += String(n)
-                        case .string(let s): SQLiteJSON.writeString(s, into: &json)
+                        case .string(let s): StoredJSON.writeString(s, into: &json)
                         default: json += "null"
                         }
                     }

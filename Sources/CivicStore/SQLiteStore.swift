@@ -200,7 +200,7 @@ public final class SQLiteStore: Store {
                 let name: DatabaseValue = row[0]
                 let fields: DatabaseValue = row[1]
                 guard case .string(let n) = name.storage, case .string(let f) = fields.storage,
-                      let entity = SQLiteSchemaJSON.entity(name: n, fields: f) else {
+                      let entity = StoredSchemaJSON.entity(name: n, fields: f) else {
                     throw StoreError("the store \(displayName) is damaged: its schema (civic_schema) cannot be read")
                 }
                 entities.append(entity)
@@ -523,7 +523,7 @@ public final class SQLiteStore: Store {
         try exec(db, "DELETE FROM civic_schema")
         for (i, entity) in newSchema.entities.enumerated() {
             try exec(db, "INSERT INTO civic_schema (position, entity, fields) VALUES (?1, ?2, ?3)",
-                     [Int64(i).databaseValue, entity.name.databaseValue, SQLiteSchemaJSON.fields(entity).databaseValue])
+                     [Int64(i).databaseValue, entity.name.databaseValue, StoredSchemaJSON.fields(entity).databaseValue])
         }
         schema = newSchema
         tables = newTables

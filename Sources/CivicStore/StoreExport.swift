@@ -66,7 +66,7 @@ public enum StoreExport {
     /// A text as a JSON string.
     static func json(_ text: String) -> String {
         var out = ""
-        SQLiteJSON.writeString(text, into: &out)
+        StoredJSON.writeString(text, into: &out)
         return out
     }
 }
@@ -95,7 +95,7 @@ struct ExportRowForm {
 
     /// The row a JSON array holds; the error names the first field that
     /// does not hold a value of its type.
-    func row(_ items: [SQLiteJSON]) throws(StoreError) -> [Value] {
+    func row(_ items: [StoredJSON]) throws(StoreError) -> [Value] {
         guard items.count == codecs.count else {
             throw StoreError("it has \(items.count) value\(items.count == 1 ? "" : "s"), and \(entity.name) has \(codecs.count) field\(codecs.count == 1 ? "" : "s")")
         }

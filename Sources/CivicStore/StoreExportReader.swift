@@ -77,7 +77,7 @@ public struct StoreExportReader {
     // MARK: Lines
 
     /// The first line, which says that the file is an export this Civic reads.
-    mutating func header() throws(StoreError) -> SQLiteJSON {
+    mutating func header() throws(StoreError) -> StoredJSON {
         guard !bytes.isEmpty else {
             throw StoreError("\(name) is empty, not a Civic store export", hint: "give a file that civic export wrote")
         }
@@ -96,7 +96,7 @@ public struct StoreExportReader {
 
     /// The last line: the file's checksum must be that of the lines before
     /// it. Gives the fingerprint of the store the file holds.
-    mutating func end(_ line: SQLiteJSON) throws(StoreError) -> String {
+    mutating func end(_ line: StoredJSON) throws(StoreError) -> String {
         guard case .string(StoreExport.kind)? = try member(line, "end") else {
             throw damaged("expected the rows of an entity or the end line")
         }
@@ -109,7 +109,7 @@ public struct StoreExportReader {
 
     /// The next line as JSON; at the end of the file, an error saying the
     /// file was cut short `where`.
-    mutating func next(or place: String) throws(StoreError) -> SQLiteJSON {
+    mutating func next(or place: String) throws(StoreError) -> StoredJSON {
         guard start < bytes.count else {
             throw StoreError("\(name) ends at line \(number) \(place): it was cut short", hint: "export the store again; nothing was imported")
         }
@@ -120,18 +120,18 @@ public struct StoreExportReader {
         start = stop + 1
         number += 1
         guard let s = String(validating: text, as: UTF8.self) else { throw damaged("this line is not UTF-8 text") }
-        guard let json = SQLiteJSON.parse(s) else { throw damaged("this line is not a JSON value") }
+        guard let json = StoredJSON.parse(s) else { throw damaged("this line is not a JSON value") }
         return json
     }
 
     /// A member of the line's object (nil if it has none).
-    func member(_ line: SQLiteJSON, _ key: String) throws(StoreError) -> SQLiteJSON? {
+    func member(_ line: StoredJSON, _ key: String) throws(StoreError) -> StoredJSON? {
         guard case .object(let members) = line else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
     /// A whole-number member of the line's object, at least `least`.
-    func whole(_ line: SQLiteJSON, _ key: String, from least: Int) throws(StoreError) -> Int {
+    func whole(_ line: StoredJSON, _ key: String, from least: Int) throws(StoreError) -> Int {
         guard case .number(let token)? = try member(line, key), let n = Int(token), n >= least else {
             throw damaged("'\(key)' is not a whole number of at least \(least)")
         }

@@ -19,10 +19,10 @@ public enum StoredForms {
     }
 
     /// An entity's fields as the JSON kept in `civic_schema`.
-    public static func fieldsJSON(_ entity: StoredEntity) -> String { SQLiteSchemaJSON.fields(entity) }
+    public static func fieldsJSON(_ entity: StoredEntity) -> String { StoredSchemaJSON.fields(entity) }
 
     /// The entity whose fields `fieldsJSON` wrote, or nil if the text is not such JSON.
     public static func entity(name: String, fieldsJSON text: String) -> StoredEntity? {
-        SQLiteSchemaJSON.entity(name: name, fields: text)
+        StoredSchemaJSON.entity(name: name, fields: text)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import CivicPostgres
+@testable import CivicPostgres
 import CivicPostgresTesting
 import CivicStore
 import CivicSyntax
@@ -101,6 +101,50 @@ import CivicSyntax
         #expect(keys == [1, 2, 3, 4].map { .number(Number($0)) })
         #expect(try a.dump() == b.dump())
         b.close()
+    }
+
+    /// Events whose keys were named beforehand (`willInsert`) wait in the
+    /// client, and go in one INSERT just before the first statement that
+    /// could see them; a statement on another table leaves them waiting.
+    @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))
+    func namedEventsWaitForTheStatementThatWouldSeeThem() throws {
+        let s = try TestPostgres.store()
+        try s.prepare(StoreSchema(entities: [
+            StoredEntity(name: "Resident", fields: [StoredField(name: "id", type: .text, isKey: true)]),
+            StoredEntity(name: "Report", fields: [StoredField(name: "id", type: .text, isKey: true),
+                                                  StoredField(name: "by", type: .reference("Resident"))]),
+        ]))
+        let by = Value.reference(entity: "Resident", key: .text("R1"))
+        _ = try s.insert("Resident", [.text("R1")])
+        _ = try s.insert("Report", [.text("old"), by])
+        try s.begin()
+        try s.willInsert("Report", keys: ["old", "a", "b", "c", "a"].map { Value.text($0) })
+        #expect(try s.insertIfAbsent("Report", [.text("old"), by]) == false)
+        #expect(try s.insertIfAbsent("Report", [.text("a"), by]))
+        #expect(try s.insertIfAbsent("Report", [.text("b"), by]))
+        #expect(s.client.waiting?.count == 2)
+        #expect(try s.row("Resident", key: .text("R1")) != nil)
+        #expect(s.client.waiting?.count == 2)
+        let all = StoreQuery(entity: "Report", filter: nil, order: [], limit: nil)
+        #expect(try s.fetch(all, []).map { $0["id"] } == ["old", "a", "b"].map { Value.text($0) })
+        #expect(s.client.waiting == nil)
+        #expect(try s.insertIfAbsent("Report", [.text("c"), by]))
+        #expect(try s.insertIfAbsent("Report", [.text("a"), by]) == false)
+        // A row that is not good enough is refused before it could wait.
+        #expect(throws: StoreError.self) { try s.insertIfAbsent("Report", [.text("d"), .reference(entity: "Resident", key: .text("R9"))]) }
+        #expect(s.client.waiting?.count == 1)
+        try s.commit()
+        #expect(s.client.waiting == nil)
+        let other = try PostgresStore(location: s.location)
+        #expect(try other.fetch(all, []).map { $0["id"] } == ["old", "a", "b", "c"].map { Value.text($0) })
+        // Rolled back, waiting rows are dropped, never sent.
+        try s.begin()
+        try s.willInsert("Report", keys: [.text("e"), .text("f")])
+        #expect(try s.insertIfAbsent("Report", [.text("e"), by]))
+        s.rollback()
+        #expect(s.client.waiting == nil)
+        #expect(try other.contains("Report", key: .text("e")) == false)
+        other.close()
     }
 
     @Test(.enabled(if: TestPostgres.isAvailable, TestPostgres.skipped))

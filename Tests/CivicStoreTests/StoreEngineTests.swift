@@ -599,6 +599,18 @@ private enum Community {
         #expect(e.row("Household", text("B8"))?["members"] == num("4"))
         let known = e.check("contains", { try ($0.contains("Household", key: text("B8")), $0.contains("Household", key: text("B9"))) }, { "\($0)" })
         #expect((try? known.get()).map { [$0.0, $0.1] } == [true, false])
+        // contains remembers the rows it found in a transaction; one removed in it is gone, one rolled back is back.
+        let removed = e.check("contains, remove, contains", { s in
+            try s.begin()
+            defer { s.rollback() }
+            let before = try s.contains("Household", key: text("B8"))
+            try s.savepoint("input")
+            try s.delete("Household", key: text("B8"))
+            let removed = try s.contains("Household", key: text("B8"))
+            try s.rollback(toSavepoint: "input")
+            return [before, removed, try s.contains("Household", key: text("B8"))]
+        }, { "\($0)" })
+        #expect((try? removed.get()) == [true, false, true])
         e.dump()
     }
 
@@ -663,6 +675,47 @@ private enum Community {
         #expect(e.row("Note", num(String(first + 2_299)))?["text"] == text("note 2300"))
         let next = e.check("next note", { try $0.insert("Note", [.none, text("after"), .list([]), .list([])]) }, { $0.literal() })
         #expect((try? next.get()) == num(String(first + 2_300)))
+        e.dump()
+    }
+
+    /// `willInsert` is only a hint: with it, `insertIfAbsent` answers as
+    /// without, on every engine, whatever comes between (a read of the table,
+    /// a savepoint given up, a key given twice, a key not named, a bad row),
+    /// and the rows are stored in the same order.
+    @Test func keysNamedBeforehandChangeNothing() throws {
+        let e = try Community.engines()
+        let w = { (k: String) in Value.reference(entity: "Worker", key: text(k)) }
+        func household(_ id: String, _ worker: String = "W1") -> [Value] { [text(id), w(worker), num("2"), text("东区")] }
+        let answers = e.check("rows named beforehand", { s in
+            try s.begin()
+            let before = try s.fetch(query("Household"), []).count
+            var said: [String] = []
+            try s.willInsert("Household", keys: ["H1", "N1", "N2", "N1", "N3", "N4", "N5"].map(text))
+            for id in ["H1", "N1", "N2", "N1"] { said.append("\(try s.insertIfAbsent("Household", household(id)))") }
+            said.append("\(try s.fetch(query("Household"), []).count - before)")
+            try s.savepoint("input")
+            said.append("\(try s.insertIfAbsent("Household", household("N3")))")
+            try s.rollback(toSavepoint: "input")
+            said.append("\(try s.contains("Household", key: text("N3")))")
+            for id in ["N3", "X9", "N4"] { said.append("\(try s.insertIfAbsent("Household", household(id)))") }
+            do {
+                _ = try s.insertIfAbsent("Household", household("N5", "W9"))
+                said.append("N5 added")
+            } catch {
+                said.append((error as? StoreError)?.message ?? "\(error)")
+            }
+            try s.commit()
+            return said.joined(separator: ", ")
+        }, { $0 })
+        #expect((try? answers.get()) == "false, true, true, false, 2, true, false, true, true, true, field 'worker': there is no Worker with key \"W9\"")
+        let dropped = e.check("rows named beforehand, rolled back", { s in
+            try s.begin()
+            try s.willInsert("Household", keys: [text("R1"), text("R2")])
+            _ = try s.insertIfAbsent("Household", household("R1"))
+            s.rollback()
+            return try s.contains("Household", key: text("R1"))
+        }, { "\($0)" })
+        #expect((try? dropped.get()) == false)
         e.dump()
     }
 

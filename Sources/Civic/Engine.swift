@@ -250,20 +250,18 @@ public final class Engine: @unchecked Sendable {
         // The file is read as its events are applied (a million rows are
         // never held at once); a bad row stops the run when it is reached,
         // and the caller rolls back what the rows before it did. Events go
-        // in groups, whose keys the store is told first (`willInsert`).
+        // in groups, which the store is told of first (`willInsert`).
         var failure: Diagnostic?
         var done = 0
         var group: [(values: [Value], line: Int)] = []
         group.reserveCapacity(Engine.eventsLookedUpAtOnce)
         func apply(_ read: DataImport.Progress) -> Bool {
             defer { group.removeAll(keepingCapacity: true) }
-            if let idIndex {
-                do throws(StoreError) {
-                    try machine.store.willInsert(type, keys: group.map { idIndex < $0.values.count ? $0.values[idIndex] : .none })
-                } catch {
-                    failure = Diagnostic(.error, "\(path): \(error.message)", at: .unknown, hint: error.hint, reveal: options.reveal)
-                    return false
-                }
+            do throws(StoreError) {
+                try machine.store.willInsert(type, rows: group.map(\.values))
+            } catch {
+                failure = Diagnostic(.error, "\(path): \(error.message)", at: .unknown, hint: error.hint, reveal: options.reveal)
+                return false
             }
             for (values, line) in group {
                 do throws(RuntimeError) {

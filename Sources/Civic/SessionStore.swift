@@ -121,7 +121,7 @@ final class SessionStore: Store {
     func row(_ entity: String, key: Value) throws(StoreError) -> Record? { try base.row(entity, key: key) }
     func contains(_ entity: String, key: Value) throws(StoreError) -> Bool { try base.contains(entity, key: key) }
     func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool { try base.insertIfAbsent(entity, values) }
-    func willInsert(_ entity: String, keys: [Value]) throws(StoreError) { try base.willInsert(entity, keys: keys) }
+    func willInsert(_ entity: String, rows: [[Value]]) throws(StoreError) { try base.willInsert(entity, rows: rows) }
     func insert(_ entity: String, rows: [[Value]]) throws(StoreError) { try base.insert(entity, rows: rows) }
     func put(_ entity: String, rows: [[Value]]) throws(StoreError) { try base.put(entity, rows: rows) }
     func fetch(_ query: StoreQuery, _ parameters: [Value]) throws(StoreError) -> [Record] { try base.fetch(query, parameters) }

@@ -56,12 +56,13 @@ public protocol Store: AnyObject {
     /// Adds a row (its key given) unless a row with its key is stored; false
     /// if one was, and then nothing changes.
     func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool
-    /// Says that rows with these keys are about to be given to
-    /// `insertIfAbsent`, one by one and in this order (an events file's next
-    /// events). Only a hint: an engine that talks to a server finds which are
-    /// stored with one statement, and may send the new ones many to a
+    /// Says that these rows (values in field order) are about to be given
+    /// to `insertIfAbsent`, one by one and in this order (an events file's
+    /// next events). Only a hint: an engine that talks to a server finds
+    /// which keys are stored, and the rows their references name, a few
+    /// statements for all of them, and may send the new rows many to a
     /// statement, before anything could see that they were held back.
-    func willInsert(_ entity: String, keys: [Value]) throws(StoreError)
+    func willInsert(_ entity: String, rows: [[Value]]) throws(StoreError)
 
     /// Adds many rows at once (values in field order, as for `insert`): all
     /// of them or, on any error, none. A key given twice is an error.
@@ -117,7 +118,7 @@ extension Store {
         try row(entity, key: key) != nil
     }
 
-    public func willInsert(_ entity: String, keys: [Value]) throws(StoreError) {}
+    public func willInsert(_ entity: String, rows: [[Value]]) throws(StoreError) {}
 
     public func insertIfAbsent(_ entity: String, _ values: [Value]) throws(StoreError) -> Bool {
         guard let k = try storedSchema().entity(entity)?.fields.firstIndex(where: \.isKey), k < values.count else {

@@ -690,7 +690,7 @@ private enum Community {
             try s.begin()
             let before = try s.fetch(query("Household"), []).count
             var said: [String] = []
-            try s.willInsert("Household", keys: ["H1", "N1", "N2", "N1", "N3", "N4", "N5"].map(text))
+            try s.willInsert("Household", rows: ["H1", "N1", "N2", "N1", "N3", "N4"].map { household($0) } + [household("N5", "W9")])
             for id in ["H1", "N1", "N2", "N1"] { said.append("\(try s.insertIfAbsent("Household", household(id)))") }
             said.append("\(try s.fetch(query("Household"), []).count - before)")
             try s.savepoint("input")
@@ -710,7 +710,7 @@ private enum Community {
         #expect((try? answers.get()) == "false, true, true, false, 2, true, false, true, true, true, field 'worker': there is no Worker with key \"W9\"")
         let dropped = e.check("rows named beforehand, rolled back", { s in
             try s.begin()
-            try s.willInsert("Household", keys: [text("R1"), text("R2")])
+            try s.willInsert("Household", rows: [household("R1"), household("R2", "W2")])
             _ = try s.insertIfAbsent("Household", household("R1"))
             s.rollback()
             return try s.contains("Household", key: text("R1"))
